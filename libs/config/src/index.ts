@@ -1,3 +1,1 @@
-import { Injectable } from '@nestjs/common';
-@Injectable()
-export class X { constructor(public readonly a: string) {} }
+export * from './env';

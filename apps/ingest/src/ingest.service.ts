@@ -1,0 +1,94 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import type { KafkaMessage } from 'kafkajs';
+import { DEAD_LETTER_HEADERS, decodeEvent, kindOfTopic, topicNames } from '@driftwatch/contracts';
+import {
+  RowWriter,
+  TABLES,
+  createClickHouse,
+  deadLetterRow,
+  dropExpiredPartitions,
+  ensureDatabase,
+  eventRow,
+  migrate,
+  type ClickHouse,
+  type TableRow,
+} from '@driftwatch/clickhouse';
+import { CommitAfterWriteConsumer, createKafka, ensureTopics, type DecodeResult, type RejectedMessage } from '@driftwatch/kafka';
+import { IngestMetrics } from './metrics';
+import { IngestSettings } from './settings.token';
+
+/** Wires contracts (decode), ClickHouse (rows, writer) and Kafka (commit-after-write loop). */
+@Injectable()
+export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ingest');
+  private readonly ch: ClickHouse;
+  private consumer: CommitAfterWriteConsumer<TableRow> | undefined;
+
+  constructor(private readonly settings: IngestSettings, private readonly metrics: IngestMetrics) {
+    this.ch = createClickHouse(settings.clickhouse);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { settings } = this;
+    await ensureDatabase(settings.clickhouse);
+    const report = await migrate(this.ch);
+    if (report.applied.length) this.logger.log(`applied migrations: ${report.applied.join(', ')}`);
+    const log = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
+    const kafka = createKafka(settings.kafka, log);
+    const topics = topicNames(settings.kafka.topicPrefix);
+    await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], settings.kafka.topicPartitions);
+    const writer = new RowWriter(this.ch, this.metrics);
+    this.consumer = new CommitAfterWriteConsumer<TableRow>({
+      kafka,
+      groupId: settings.groupId,
+      topics: [topics.prediction, topics.features, topics.label],
+      deadLetterTopic: topics.deadLetter,
+      deadLetterHeaders: DEAD_LETTER_HEADERS,
+      decode: (topic: string, message: KafkaMessage): DecodeResult<TableRow> => {
+        const kind = kindOfTopic(topics, topic);
+        if (!kind) return { ok: false, code: 'unknown_topic', reason: `topic ${topic} carries no driftwatch events` };
+        const decoded = decodeEvent(kind, message.value, settings.skew);
+        return decoded.ok ? { ok: true, value: eventRow(decoded) } : decoded;
+      },
+      sink: {
+        store: (accepted: TableRow[], rejected: RejectedMessage[]) =>
+          writer.write([
+            ...accepted,
+            ...rejected.map((r): TableRow => ({
+              table: TABLES.deadLetters,
+              row: deadLetterRow({ sourceTopic: r.topic, sourcePartition: r.partition, sourceOffset: r.offset, code: r.code, reason: r.reason, value: r.value, failedAtMs: r.failedAtMs }),
+            })),
+          ]),
+      },
+      maxBufferedMessages: settings.flushRows,
+      maxBufferAgeMs: settings.flushMs,
+      shutdownTimeoutMs: settings.shutdownTimeoutMs,
+      observer: this.metrics,
+      log,
+    });
+    await this.consumer.start();
+    this.logger.log(`consuming ${topics.prediction}, ${topics.features}, ${topics.label} as group ${settings.groupId} into ${settings.clickhouse.database}`);
+  }
+
+  health(): { live: boolean; ready: boolean; reason?: string } {
+    return this.consumer?.health() ?? { live: true, ready: false, reason: 'starting' };
+  }
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async applyRetention(): Promise<void> {
+    try {
+      const dropped = await dropExpiredPartitions(this.ch, this.settings.retentionDays);
+      if (dropped.length) this.logger.log(`retention (${this.settings.retentionDays} days) dropped ${dropped.join(', ')}`);
+    } catch (err) {
+      this.logger.error(`retention failed: ${(err as Error).message}`);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log('stopping: pause fetching, flush, commit');
+    await this.consumer?.stop();
+    await this.ch.close();
+    this.logger.log('stopped');
+  }
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { IngestModule } from './ingest.module';
+import { ingestSettingsFromEnv } from './settings';
+
+/** Ingest service: Kafka topics -> ClickHouse raw tables. SIGTERM/SIGINT: stop fetching, flush, commit, exit 0. */
+async function main(): Promise<void> {
+  const settings = ingestSettingsFromEnv(); // fail fast, before Nest starts, on a bad environment
+  const app = await NestFactory.create(IngestModule, { logger: ['error', 'warn', 'log'] });
+  await app.listen(settings.httpPort, settings.httpHost);
+  Logger.log(`http on ${settings.httpHost}:${settings.httpPort} (/health/live, /health/ready, /metrics)`, 'ingest');
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    Logger.log(`${signal} received`, 'ingest');
+    app.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        Logger.error(`shutdown failed: ${err.message}`, 'ingest');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  console.error(`driftwatch ingest failed to start: ${err.message}`);
+  process.exit(1);
+});

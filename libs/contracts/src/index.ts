@@ -1,0 +1,4 @@
+export * from './events';
+export * from './limits';
+export * from './topics';
+export * from './validate';

@@ -1,0 +1,67 @@
+import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { EnvReader, type Env } from '@driftwatch/config';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  topicPartitions: number;
+}
+
+export function kafkaSettingsFromEnv(env: Env = process.env, clientId = 'driftwatch'): KafkaSettings {
+  const read = new EnvReader(env);
+  return {
+    brokers: read.hostPorts('KAFKA_BROKERS', 'localhost:9092'),
+    clientId: read.string('KAFKA_CLIENT_ID', clientId, /^[A-Za-z0-9_.-]{1,100}$/, 'a client id matching [A-Za-z0-9_.-]{1,100}'),
+    topicPrefix: read.string('TOPIC_PREFIX', 'driftwatch', /^[A-Za-z0-9_.-]{1,100}$/, 'a topic prefix matching [A-Za-z0-9_.-]{1,100}'),
+    topicPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 6, { min: 1, max: 1000 }),
+  };
+}
+
+export interface LogSink {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const consoleLog: LogSink = {
+  log: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+/** kafkajs with its log lines routed to ours (warnings and errors only; kafkajs is chatty). */
+export function createKafka(settings: KafkaSettings, log: LogSink = consoleLog): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 300, retries: 12, maxRetryTime: 10_000 },
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        const line = `kafkajs: ${message} ${JSON.stringify(rest)}`;
+        if (level === logLevel.ERROR) log.error(line);
+        else if (level === logLevel.WARN) log.warn(line);
+      },
+  });
+}
+
+/** Creates the topics that do not exist yet (idempotent; safe with several replicas starting); replication follows the broker default. */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number, configEntries: ITopicConfig['configEntries'] = []): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1, configEntries })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
