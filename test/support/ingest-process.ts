@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+import { freePort } from './services';
+import { waitFor } from './wait';
+
+/** The real ingest service as a child process (so tests can SIGTERM it or kill -9 it). */
+export class IngestProcess {
+  private child: ChildProcess | undefined;
+  private port = 0;
+  output = '';
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    this.output = '';
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist/apps/ingest/src/main.js')], {
+      env: { ...process.env, ...this.env, INGEST_HTTP_PORT: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (b: Buffer) => (this.output += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (this.output += b.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitFor(`ingest ready on :${this.port}\n${this.output}`, async () => (await this.get('/health/ready')).status === 200, timeoutMs);
+  }
+
+  get(path: string): Promise<Response> {
+    return fetch(`http://127.0.0.1:${this.port}${path}`, { signal: AbortSignal.timeout(5000) });
+  }
+
+  /** The value of one Prometheus series (summed over label sets that match). */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const text = await (await this.get('/metrics')).text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name)) continue;
+      const m = /^([a-z_]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+      if (!m || m[1] !== name) continue;
+      if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
+    }
+    return sum;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** Stops it if it still runs (test cleanup). */
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
