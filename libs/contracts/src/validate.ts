@@ -86,8 +86,20 @@ function describe(error: ErrorObject, event: unknown): Rejection {
   return { ok: false, code: 'schema', reason: `${field}: ${error.message ?? 'is invalid'}${got}` };
 }
 
+const ISO_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/;
+
+/**
+ * Epoch milliseconds of a schema-valid timestamp, or NaN for a date that does not exist
+ * (Date.parse would silently turn 2026-02-31 into March 3rd).
+ */
 export function timestampToMs(ts: string | number): number {
-  return typeof ts === 'number' ? ts : Date.parse(ts);
+  if (typeof ts === 'number') return ts;
+  const m = ISO_PARTS.exec(ts);
+  if (!m) return Number.NaN;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return Date.parse(ts);
 }
 
 /**
