@@ -9,3 +9,15 @@ export { requireCounts } from './requireCounts';
 // Quantiles (numpy 'linear')
 export { quantile } from './quantile';
 export { quantileSorted } from './quantileSorted';
+
+// Kolmogorov-Smirnov
+export { ks2samp } from './ks2samp';
+export { ks2sampSorted } from './ks2sampSorted';
+export { ks2sampExactPValue } from './ks2sampExactPValue';
+export { ksProbOutsideSquare } from './ksProbOutsideSquare';
+export { ksOuterProbInside } from './ksOuterProbInside';
+export { kstwoSf } from './kstwoSf';
+export { smirnovSf } from './smirnovSf';
+export { kolmogorovDurbinCdf } from './kolmogorovDurbinCdf';
+export { kolmogorovPomeranzCdf } from './kolmogorovPomeranzCdf';
+export { kolmogorovPelzGoodCdf } from './kolmogorovPelzGoodCdf';
