@@ -21,3 +21,9 @@ export { smirnovSf } from './smirnovSf';
 export { kolmogorovDurbinCdf } from './kolmogorovDurbinCdf';
 export { kolmogorovPomeranzCdf } from './kolmogorovPomeranzCdf';
 export { kolmogorovPelzGoodCdf } from './kolmogorovPelzGoodCdf';
+
+// Chi-squared
+export { chiSquareTest } from './chiSquareTest';
+export { chiSquareSf } from './chiSquareSf';
+export { regularizedGammaQ } from './regularizedGammaQ';
+export { logGamma } from './logGamma';
