@@ -27,3 +27,10 @@ export { chiSquareTest } from './chiSquareTest';
 export { chiSquareSf } from './chiSquareSf';
 export { regularizedGammaQ } from './regularizedGammaQ';
 export { logGamma } from './logGamma';
+
+// Population Stability Index and its database push-down pieces
+export { psi } from './psi';
+export { psiFromCounts } from './psiFromCounts';
+export { quantileBinEdges } from './quantileBinEdges';
+export { binIndex } from './binIndex';
+export { binCounts } from './binCounts';
