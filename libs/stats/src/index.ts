@@ -34,3 +34,7 @@ export { psiFromCounts } from './psiFromCounts';
 export { quantileBinEdges } from './quantileBinEdges';
 export { binIndex } from './binIndex';
 export { binCounts } from './binCounts';
+
+// Distances
+export { jensenShannonDistance } from './jensenShannonDistance';
+export { wassersteinDistance } from './wassersteinDistance';
