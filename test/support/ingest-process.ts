@@ -16,7 +16,8 @@ export class IngestProcess {
   async start(): Promise<void> {
     this.port = await freePort();
     this.output = '';
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist/apps/ingest/src/main.js')], {
+    // the production start script (bounded heap); `exec` in it keeps the pid, so kill -9 hits Node
+    const child = spawn('bash', [join(repoRoot(), 'apps/ingest/start.sh')], {
       env: { ...process.env, ...this.env, INGEST_HTTP_PORT: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -45,6 +46,10 @@ export class IngestProcess {
       if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
     }
     return sum;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   kill(signal: NodeJS.Signals): void {

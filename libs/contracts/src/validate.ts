@@ -31,7 +31,7 @@ export const SCHEMAS = {
   label: labelSchema,
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const validators: { [K in EventKind]: ValidateFunction<EventByKind[K]> } = {
   prediction: ajv.compile<EventByKind['prediction']>(predictionSchema),
   features: ajv.compile<EventByKind['features']>(featuresSchema),
@@ -79,8 +79,12 @@ function describe(error: ErrorObject, event: unknown): Rejection {
     return { ok: false, code: 'schema', reason: `${field}: missing required field '${missing}'` };
   }
   const value = error.instancePath ? valueAt(event, error.instancePath) : undefined;
-  if (error.schemaPath.includes('/oneOf/')) {
-    return { ok: false, code: 'schema', reason: `${field}: has the wrong type (got ${show(value)})` };
+  if (error.keyword === 'type') {
+    const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type).join(' or ');
+    return { ok: false, code: 'schema', reason: `${field}: has the wrong type, expected ${expected} (got ${show(value)})` };
+  }
+  if (error.instancePath === '/timestamp') {
+    return { ok: false, code: 'schema', reason: `timestamp: must be an ISO-8601 date-time with a zone, or epoch milliseconds (got ${show(value)})` };
   }
   const got = error.instancePath ? ` (got ${show(value)})` : '';
   return { ok: false, code: 'schema', reason: `${field}: ${error.message ?? 'is invalid'}${got}` };

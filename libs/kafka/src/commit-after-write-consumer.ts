@@ -48,8 +48,11 @@ export interface CommitAfterWriteOptions<T> {
   deadLetterHeaders: DeadLetterHeaders;
   decode(topic: string, message: KafkaMessage): DecodeResult<T>;
   sink: Sink<T>;
-  /** Flush when this many messages are buffered (and pause fetching until the flush is done). */
+  /** Flush when this many messages are buffered; fetching pauses at `pauseFactor` times this many (default 3). */
   maxBufferedMessages: number;
+  pauseFactor?: number;
+  /** How long a fetch may wait for data on the broker (default 100 ms): also the delay before a resume takes effect. */
+  maxWaitTimeInMs?: number;
   /** Flush when the oldest buffered message is this old. */
   maxBufferAgeMs: number;
   /** Backoff between failed stores: doubles from initial to max. */
@@ -100,9 +103,11 @@ export class CommitAfterWriteConsumer<T> {
   private lastError: string | undefined;
   private uncommitted = new Map<string, string>();
   private readonly log: LogSink;
+  private readonly pauseAt: number;
 
   constructor(private readonly options: CommitAfterWriteOptions<T>) {
     this.log = options.log ?? consoleLog;
+    this.pauseAt = options.maxBufferedMessages * (options.pauseFactor ?? 3);
   }
 
   async start(): Promise<void> {
@@ -112,8 +117,10 @@ export class CommitAfterWriteConsumer<T> {
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      maxBytes: this.options.maxBytesPerFetch ?? 16 * 1024 * 1024,
-      maxBytesPerPartition: 8 * 1024 * 1024,
+      // compressed bytes: a gzip batch inflates 5-10x in memory, so keep fetches modest
+      maxBytes: this.options.maxBytesPerFetch ?? 4 * 1024 * 1024,
+      maxBytesPerPartition: Math.min(this.options.maxBytesPerFetch ?? 4 * 1024 * 1024, 2 * 1024 * 1024),
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });
@@ -180,10 +187,9 @@ export class CommitAfterWriteConsumer<T> {
       observer?.consumed?.(topic, count);
       observer?.lag?.(topic, partition, Number(batch.offsetLag()));
       observer?.buffered?.(this.pending.count);
-      if (this.pending.count >= this.options.maxBufferedMessages) {
-        this.pause();
-        void this.flush();
-      }
+      // flush in the background while fetching goes on; pause only when stores fall behind
+      if (this.pending.count >= this.options.maxBufferedMessages) void this.kick();
+      if (this.pending.count >= this.pauseAt) this.pause();
       await heartbeat().catch(() => undefined); // a rebalance in progress: the next batch will tell
     } finally {
       this.inFlightBatches--;
@@ -192,21 +198,28 @@ export class CommitAfterWriteConsumer<T> {
 
   private maybeFlushOnAge(): void {
     if (this.flushing || this.pending.count === 0) return;
-    if (Date.now() - this.pending.since >= this.options.maxBufferAgeMs) void this.flush();
+    if (Date.now() - this.pending.since >= this.options.maxBufferAgeMs) void this.kick();
   }
 
-  /** Stores what is buffered and commits its offsets; one flush at a time. */
-  flush(deadline = Number.POSITIVE_INFINITY): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.pending.count > 0 ? this.flush(deadline) : undefined));
+  /** Starts storing what is buffered, unless a flush is already running (one at a time). */
+  private kick(deadline = Number.POSITIVE_INFINITY): Promise<void> {
+    if (this.flushing) return this.flushing;
     if (this.pending.count === 0) return Promise.resolve();
     const batch = this.pending;
     this.pending = emptyPending<T>();
     this.flushing = this.storeAndCommit(batch, deadline).finally(() => {
       this.flushing = undefined;
       this.options.observer?.buffered?.(this.pending.count);
-      if (this.paused && !this.stopping && this.pending.count < this.options.maxBufferedMessages) this.resume();
+      if (this.stopping) return;
+      if (this.paused && this.storeHealthy && this.pending.count < this.pauseAt) this.resume();
+      if (this.pending.count >= this.options.maxBufferedMessages) void this.kick();
     });
     return this.flushing;
+  }
+
+  /** Stores and commits everything buffered so far. */
+  async flush(deadline = Number.POSITIVE_INFINITY): Promise<void> {
+    while (this.flushing || this.pending.count > 0) await this.kick(deadline);
   }
 
   private async storeAndCommit(batch: Pending<T>, deadline: number): Promise<void> {
