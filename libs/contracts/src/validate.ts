@@ -127,7 +127,8 @@ export function validateEvent(kind: EventKind, event: unknown, skew: SkewLimits 
       reason: `timestamp: ${new Date(ms).toISOString()} is outside the accepted window (${skew.maxPastMs / 1000}s before to ${skew.maxFutureMs / 1000}s after now)`,
     };
   }
-  const accepted = { ...event, timestamp_ms: ms };
+  // the parsed object is ours: annotate it in place rather than copy it (hot path of ingest)
+  const accepted = Object.assign(event, { timestamp_ms: ms });
   return { ok: true, kind, event: accepted } as Decoded;
 }
 

@@ -163,9 +163,9 @@ export class DriftwatchClient {
 
   private enqueue(kind: EventKind, event: { event_id: string; model: string }): string {
     if (this.closed) throw new Error('driftwatch client is closed');
+    const value = JSON.stringify(event); // before validation, which annotates the event
     const checked = validateEvent(kind, event, this.skew);
     if (!checked.ok) throw new DriftwatchValidationError(kind, checked.code, checked.reason);
-    const value = JSON.stringify(event);
     if (Buffer.byteLength(value) > LIMITS.maxMessageBytes) {
       throw new DriftwatchValidationError(kind, 'oversize', `event is ${Buffer.byteLength(value)} bytes, at most ${LIMITS.maxMessageBytes} allowed`);
     }

@@ -1,0 +1,121 @@
+/**
+ * The demo (README's first command): local Kafka and ClickHouse, the ingest service, and real
+ * data — vega-datasets' 20k US flights of 2001 — replayed through the SDK as a delay model's
+ * predictions, features and late labels. It prints what a user then sees with SQL.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { createClickHouse, clickhouseSettingsFromEnv, type ClickHouse } from '@driftwatch/clickhouse';
+import { topicNames } from '@driftwatch/contracts';
+import { createKafka, kafkaSettingsFromEnv } from '@driftwatch/kafka';
+import { DriftwatchClient } from '@driftwatch/sdk';
+import { flightFeatures, loadFlights, predictDelay } from './flights';
+
+const ROOT = join(__dirname, '../../../..');
+const MODEL = 'flight-delay';
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '  (no rows)';
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}
+
+async function show(ch: ClickHouse, title: string, sql: string): Promise<void> {
+  console.log(`\n${title}\n  ${sql.replace(/\s+/g, ' ').trim()}\n`);
+  console.log(table(await ch.query(sql)));
+}
+
+async function main(): Promise<void> {
+  // the demo has its own database and topics, emptied at each run, so it never mixes with real data
+  process.env.CLICKHOUSE_DATABASE ??= 'driftwatch_demo';
+  process.env.TOPIC_PREFIX ??= 'driftwatch-demo';
+  process.env.INGEST_GROUP_ID ??= 'driftwatch-demo-ingest';
+  const settings = clickhouseSettingsFromEnv();
+  const admin = createClickHouse({ ...settings, database: 'default' });
+  await admin.command(`DROP DATABASE IF EXISTS ${settings.database}`);
+  await admin.close();
+  const port = process.env.INGEST_HTTP_PORT ?? '3001';
+  const ingest = spawn('bash', [join(ROOT, 'apps/ingest/start.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, INGEST_HTTP_PORT: port, INGEST_FLUSH_MS: '500' } });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    ingest.kill('SIGTERM');
+    await new Promise((resolve) => ingest.once('exit', resolve));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(130));
+  process.on('SIGTERM', () => void stop(143));
+  ingest.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`ingest service exited unexpectedly (code ${code})`);
+      process.exit(1);
+    }
+  });
+
+  await until('the ingest service', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000);
+  const ch = createClickHouse(settings);
+  const flights = loadFlights();
+  console.log(`\n[demo] replaying ${flights.length} flights (vega-datasets flights-20k) as predictions of model '${MODEL}', spread over the last 2 hours`);
+  const sdk = new DriftwatchClient({ clientId: 'driftwatch-demo', topicPrefix: process.env.TOPIC_PREFIX });
+  const start = Date.now() - 2 * 3600_000;
+  const ids: string[] = [];
+  flights.forEach((f, i) => {
+    const features = flightFeatures(f);
+    const at = start + Math.floor((i * 2 * 3600_000) / flights.length);
+    ids.push(
+      sdk.logPrediction({
+        model: MODEL,
+        modelVersion: i < flights.length / 2 ? 'v1' : 'v2',
+        prediction: predictDelay(features),
+        latencyMs: 3 + Number(features.distance) / 400 + (i % 17) * 0.7,
+        status: i % 400 === 0 ? 'error' : 'ok',
+        features,
+        timestamp: at,
+      }),
+    );
+  });
+  // ground truth arrives later: the real delay of each flight
+  flights.forEach((f, i) => sdk.logLabel({ eventId: ids[i]!, model: MODEL, label: f.delay }));
+  await sdk.close();
+
+  // one malformed message from a hand-rolled producer, to show the dead-letter path
+  const kafka = createKafka(kafkaSettingsFromEnv(process.env, 'driftwatch-demo'));
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: topicNames(process.env.TOPIC_PREFIX).prediction, messages: [{ value: '{"model": "flight-delay", "latency_ms": "fast"' }] });
+  await producer.disconnect();
+
+  await until('all events in ClickHouse', async () => {
+    const [r] = await ch.query<{ p: string; l: string; d: string }>(
+      `SELECT (SELECT uniqExact(event_id) FROM predictions WHERE model = '${MODEL}') AS p, (SELECT uniqExact(event_id) FROM labels WHERE model = '${MODEL}') AS l, (SELECT count() FROM dead_letters) AS d`,
+    );
+    return Number(r!.p) >= flights.length && Number(r!.l) >= flights.length && Number(r!.d) >= 1;
+  }, 120_000);
+
+  await show(ch, 'Events per model and version (dedup-safe)', `SELECT model, model_version, uniqExact(event_id) AS events, countIf(status = 'error') AS errors FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model, model_version ORDER BY model_version`);
+  await show(ch, 'Latency per version (ms)', `SELECT model_version, quantileExact(0.5)(latency_ms) AS p50, quantileExact(0.95)(latency_ms) AS p95, quantileExact(0.99)(latency_ms) AS p99 FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model_version ORDER BY model_version`);
+  await show(ch, 'Mean predicted vs actual delay by origin (top 5 by flights), predictions joined to late labels', `SELECT origin, count() AS flights, avg(predicted) AS predicted_delay, avg(label_num) AS actual_delay FROM (SELECT event_id, cat_values[indexOf(cat_names, 'origin')] AS origin, prediction_num AS predicted FROM predictions FINAL WHERE model = '${MODEL}') ANY INNER JOIN (SELECT event_id, label_num FROM labels FINAL WHERE model = '${MODEL}') USING event_id GROUP BY origin ORDER BY flights DESC LIMIT 5`);
+  await show(ch, 'Distance distribution, first vs second hour', `SELECT toStartOfHour(ts) AS hour, count() AS flights, round(avg(num_values[indexOf(num_names, 'distance')])) AS mean_distance, quantileExact(0.9)(num_values[indexOf(num_names, 'distance')]) AS p90_distance FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY hour ORDER BY hour`);
+  await show(ch, 'Dead letters (refused messages, with the reason)', `SELECT source_topic, code, reason FROM dead_letters ORDER BY failed_at DESC LIMIT 3`);
+  console.log(`\n[demo] done. Query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}   (npm run infra:down stops Kafka and ClickHouse)`);
+  await ch.close();
+  await stop(0);
+}
+
+main().catch((err: Error) => {
+  console.error(`demo failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
