@@ -64,7 +64,7 @@ test('bad messages go to the dead-letter topic with their reason; the good ones 
   const items: Sent[] = [
     { name: 'good 1', topic: box.topics.prediction, value: json(good[0]) },
     { name: 'malformed JSON', topic: box.topics.prediction, value: Buffer.from('{"event_id": "abc", "model": '), code: 'malformed_json', reason: /not valid JSON/ },
-    { name: 'wrong type', topic: box.topics.prediction, value: json(prediction({ latency_ms: 'fast' })), code: 'schema', reason: /latency_ms: must be number \(got "fast"\)/ },
+    { name: 'wrong type', topic: box.topics.prediction, value: json(prediction({ latency_ms: 'fast' })), code: 'schema', reason: /latency_ms: has the wrong type, expected number \(got "fast"\)/ },
     { name: 'oversize', topic: box.topics.prediction, value: json(prediction({ features: { blob: 'x'.repeat(1_600_000) } })), code: 'oversize', reason: /at most 1048576/ },
     { name: 'too many features', topic: box.topics.features, value: json({ ...prediction({ features: tooManyFeatures }), latency_ms: undefined, status: undefined, prediction: undefined }), code: 'too_many_features', reason: /1001 entries, at most 1000/ },
     { name: 'bad model name', topic: box.topics.prediction, value: json(prediction({ model: 'model with spaces' })), code: 'bad_name', reason: /model: name "model with spaces" is not allowed/ },
