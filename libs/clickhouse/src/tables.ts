@@ -5,6 +5,10 @@ export const TABLES = {
   labels: 'labels',
   deadLetters: 'dead_letters',
   migrations: 'schema_migrations',
+  baselines: 'baselines',
+  monitorRuns: 'monitor_runs',
+  driftResults: 'drift_results',
+  healthResults: 'health_results',
 } as const;
 
 export type RawTable = (typeof TABLES)['predictions' | 'features' | 'labels' | 'deadLetters'];

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
+import { quantileBinEdges } from '@driftwatch/stats';
+import { DEFAULT_GRID_BINS, gridCounts, gridFromSorted, type Grid } from './grid';
+import { categoryCounts, numericCounts, PREDICTION_FEATURE, type NumericBinning } from './queries';
+import { featureSource, type TimeRange } from './window';
+
+export type FeatureKind = 'numeric' | 'categorical';
+
+/** What the statistics need of one feature of a baseline. */
+export interface BaselineFeature {
+  feature: string;
+  kind: FeatureKind;
+  n: number;
+  psiEdges: number[];
+  psiCounts: number[];
+  grid: Grid;
+  gridCounts: number[];
+  categories: string[];
+  categoryCounts: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** sorted; the whole baseline when it has at most BASELINE_SAMPLE values */
+  sample: number[];
+}
+
+export interface Baseline {
+  id: string;
+  name: string;
+  model: string;
+  source: string;
+  createdAtMs: number;
+  features: Map<string, BaselineFeature>;
+}
+
+/** Values kept per numeric feature (deterministic sample by event id hash). */
+export const BASELINE_SAMPLE = 10_000;
+
+export interface BaselineOptions {
+  psiBins?: number;
+  gridBins?: number;
+}
+
+function summary(sorted: number[]): Pick<BaselineFeature, 'mean' | 'std' | 'min' | 'max'> {
+  const n = sorted.length;
+  let mean = 0;
+  for (const v of sorted) mean += v / n;
+  let ss = 0;
+  for (const v of sorted) ss += (v - mean) ** 2;
+  return { mean, std: Math.sqrt(ss / n), min: sorted[0]!, max: sorted[n - 1]! };
+}
+
+function baselineId(name: string, features: BaselineFeature[]): string {
+  const hash = createHash('sha256');
+  for (const f of [...features].sort((a, b) => a.feature.localeCompare(b.feature))) {
+    hash.update(JSON.stringify([f.feature, f.kind, f.n, f.psiEdges, f.psiCounts, f.grid, f.gridCounts, f.categories, f.categoryCounts]));
+  }
+  return `${name}@${hash.digest('hex').slice(0, 12)}`;
+}
+
+function numericFeature(feature: string, values: number[], options: BaselineOptions): BaselineFeature {
+  const sorted = Float64Array.from(values).sort();
+  const psiEdges = quantileBinEdges(sorted, options.psiBins ?? 10);
+  const grid = gridFromSorted(sorted, options.gridBins ?? DEFAULT_GRID_BINS);
+  const psiCounts = new Array<number>(psiEdges.length + 1).fill(0);
+  for (const v of sorted) {
+    let k = 0;
+    while (k < psiEdges.length && v >= psiEdges[k]!) k++;
+    psiCounts[k]!++;
+  }
+  const list = Array.from(sorted);
+  const sample = list.length <= BASELINE_SAMPLE ? list : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
+  return { feature, kind: 'numeric', n: list.length, psiEdges, psiCounts, grid, gridCounts: gridCounts(grid, sorted), categories: [], categoryCounts: [], ...summary(list), sample };
+}
+
+function categoricalFeature(feature: string, counts: Map<string, number>): BaselineFeature {
+  const categories = [...counts.keys()].sort();
+  const categoryCounts = categories.map((c) => counts.get(c)!);
+  const n = categoryCounts.reduce((a, b) => a + b, 0);
+  return { feature, kind: 'categorical', n, psiEdges: [], psiCounts: [], grid: { lo: 0, width: 1, bins: 0 }, gridCounts: [], categories, categoryCounts, mean: 0, std: 0, min: 0, max: 0, sample: [] };
+}
+
+/**
+ * A baseline from a reference dataset (e.g. a training set): records of feature name -> value.
+ * A column whose non-null values are all finite numbers is numeric, otherwise categorical.
+ */
+export function baselineFromRecords(name: string, model: string, source: string, records: Iterable<Record<string, unknown>>, options: BaselineOptions = {}, nowMs = Date.now()): Baseline {
+  const columns = new Map<string, unknown[]>();
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record)) {
+      if (value === null || value === undefined || value === '') continue;
+      let list = columns.get(key);
+      if (!list) columns.set(key, (list = []));
+      list.push(value);
+    }
+  }
+  const features: BaselineFeature[] = [];
+  for (const [feature, values] of columns) {
+    if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      features.push(numericFeature(feature, values as number[], options));
+    } else {
+      const counts = new Map<string, number>();
+      for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+      features.push(categoricalFeature(feature, counts));
+    }
+  }
+  if (features.length === 0) throw new Error(`baseline ${name}: the dataset has no values`);
+  return { id: baselineId(name, features), name, model, source, createdAtMs: nowMs, features: new Map(features.map((f) => [f.feature, f])) };
+}
+
+/**
+ * A baseline from a fixed time range of the model's production data, computed in ClickHouse:
+ * a deterministic sample (by event id hash) fixes the PSI edges and the KS grid, then the full
+ * range is counted on them with the same push-down queries the monitors use.
+ */
+export async function baselineFromRange(ch: ClickHouse, name: string, model: string, range: TimeRange, options: BaselineOptions = {}, nowMs = Date.now()): Promise<Baseline> {
+  const source = `range:${new Date(range.startMs).toISOString()}..${new Date(range.endMs).toISOString()}`;
+  const numericSql = `SELECT name, count() AS n, avg(value) AS mean, stddevPop(value) AS std, min(value) AS min, max(value) AS max FROM
+    (SELECT arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all,
+            arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all
+     FROM ${featureSource(model, range, 'num_names, num_values, prediction_num')})
+    ARRAY JOIN names_all AS name, values_all AS value GROUP BY name`;
+  const stats = await ch.query<{ name: string; n: string; mean: number; std: number; min: number; max: number }>(numericSql);
+  const samples = await ch.query<{ name: string; sample: number[] }>(
+    `SELECT name, groupArray(value) AS sample FROM (
+       SELECT name, value FROM
+         (SELECT event_id, arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all,
+                 arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all
+          FROM ${featureSource(model, range, 'event_id, num_names, num_values, prediction_num')})
+       ARRAY JOIN names_all AS name, values_all AS value
+       ORDER BY name, cityHash64(event_id) LIMIT ${BASELINE_SAMPLE} BY name)
+     GROUP BY name`,
+  );
+  const sampleOf = new Map(samples.map((s) => [s.name, s.sample.map(Number)]));
+  const numeric: BaselineFeature[] = stats.map((s) => {
+    const f = numericFeature(s.name, sampleOf.get(s.name) ?? [], options);
+    return { ...f, n: Number(s.n), mean: s.mean, std: s.std, min: s.min, max: s.max };
+  });
+  const binnings: NumericBinning[] = numeric.map((f) => ({ feature: f.feature, psiEdges: f.psiEdges, grid: f.grid }));
+  const counts = await numericCounts(ch, model, range, binnings);
+  for (const f of numeric) {
+    f.psiCounts = new Array(f.psiEdges.length + 1).fill(0);
+    f.gridCounts = new Array(f.grid.bins + 2).fill(0);
+    for (const byFeature of counts.byVersion.values()) {
+      const c = byFeature.get(f.feature);
+      if (!c) continue;
+      c.psi.forEach((v, i) => (f.psiCounts[i]! += v));
+      c.grid.forEach((v, i) => (f.gridCounts[i]! += v));
+    }
+  }
+  const catNames = await ch.query<{ name: string }>(
+    `SELECT DISTINCT name FROM (SELECT arrayJoin(arrayConcat(cat_names, if(isNull(prediction_str), emptyArrayString(), [${literal(PREDICTION_FEATURE)}]))) AS name FROM ${featureSource(model, range, 'cat_names, prediction_str')})`,
+  );
+  const cats = await categoryCounts(ch, model, range, catNames.map((c) => c.name));
+  const merged = new Map<string, Map<string, number>>();
+  for (const byFeature of cats.values()) {
+    for (const [feature, m] of byFeature) {
+      let target = merged.get(feature);
+      if (!target) merged.set(feature, (target = new Map()));
+      for (const [k, v] of m) target.set(k, (target.get(k) ?? 0) + v);
+    }
+  }
+  const categorical = [...merged].map(([feature, m]) => categoricalFeature(feature, m));
+  const features = [...numeric, ...categorical];
+  if (features.length === 0) throw new Error(`baseline ${name}: model ${model} has no events in ${source}`);
+  return { id: baselineId(name, features), name, model, source, createdAtMs: nowMs, features: new Map(features.map((f) => [f.feature, f])) };
+}
+
+export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
+  const rows = [...b.features.values()].map((f) => ({
+    baseline_id: b.id,
+    name: b.name,
+    model: b.model,
+    feature: f.feature,
+    kind: f.kind,
+    source: b.source,
+    created_at: formatDateTime(b.createdAtMs),
+    n: f.n,
+    psi_edges: f.psiEdges,
+    psi_counts: f.psiCounts,
+    grid_lo: f.grid.lo,
+    grid_width: f.grid.width,
+    grid_counts: f.gridCounts,
+    categories: f.categories,
+    category_counts: f.categoryCounts,
+    mean: f.mean,
+    std: f.std,
+    min: f.min,
+    max: f.max,
+    sample: f.sample,
+  }));
+  await ch.insert(TABLES.baselines, rows);
+}
+
+/** The baseline with this id, or the newest version of the baseline with this name. */
+export async function loadBaseline(ch: ClickHouse, model: string, idOrName: string): Promise<Baseline | undefined> {
+  const rows = await ch.query<Record<string, unknown>>(
+    `SELECT * FROM ${TABLES.baselines} FINAL WHERE model = ${literal(model)} AND baseline_id = (
+       SELECT argMax(baseline_id, created_at) FROM ${TABLES.baselines} WHERE model = ${literal(model)} AND (baseline_id = ${literal(idOrName)} OR name = ${literal(idOrName)}))`,
+  );
+  if (rows.length === 0) return undefined;
+  const first = rows[0]!;
+  const features = new Map<string, BaselineFeature>();
+  for (const r of rows) {
+    const gridCountsArr = (r.grid_counts as string[]).map(Number);
+    features.set(r.feature as string, {
+      feature: r.feature as string,
+      kind: r.kind as FeatureKind,
+      n: Number(r.n),
+      psiEdges: (r.psi_edges as number[]).map(Number),
+      psiCounts: (r.psi_counts as string[]).map(Number),
+      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2) },
+      gridCounts: gridCountsArr,
+      categories: r.categories as string[],
+      categoryCounts: (r.category_counts as string[]).map(Number),
+      mean: Number(r.mean),
+      std: Number(r.std),
+      min: Number(r.min),
+      max: Number(r.max),
+      sample: (r.sample as number[]).map(Number),
+    });
+  }
+  return { id: first.baseline_id as string, name: first.name as string, model, source: first.source as string, createdAtMs: Date.parse(`${String(first.created_at).replace(' ', 'T')}Z`), features };
+}

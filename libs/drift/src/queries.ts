@@ -1,0 +1,121 @@
+import { literal, type ClickHouse } from '@driftwatch/clickhouse';
+import { gridBinSql, type Grid } from './grid';
+import { featureSource, floatArray, rangeFilter, type TimeRange } from './window';
+
+/** Per-feature binning a numeric query needs: PSI edges (interior, ascending) and the KS grid. */
+export interface NumericBinning {
+  feature: string;
+  psiEdges: number[];
+  grid: Grid;
+}
+
+/** Counts per version, feature, PSI bin and grid bin: everything PSI, KS, JS and Wasserstein need. */
+export interface NumericCounts {
+  /** version -> feature -> { psi: counts per PSI bin, grid: counts per grid bin, n } */
+  byVersion: Map<string, Map<string, { psi: number[]; grid: number[]; n: number }>>;
+}
+
+export const PREDICTION_FEATURE = '__prediction__';
+
+/**
+ * One aggregate query for all numeric features of a model in a range. Each value is binned twice
+ * in ClickHouse with comparison sums and arithmetic (no lambdas: 18.16 cannot run lambdas that
+ * capture a MergeTree column): psi_bin = number of PSI edges <= value, grid_bin from the grid.
+ * Feature settings are looked up by the feature's index (transform), so the query stays one
+ * pass whatever the number of features. The prediction output (prediction_num) is a feature too.
+ */
+export function numericCountsSql(model: string, range: TimeRange, binnings: readonly NumericBinning[]): string {
+  const names = binnings.map((b) => b.feature);
+  const maxEdges = Math.max(1, ...binnings.map((b) => b.psiEdges.length));
+  const fi = `transform(name, ${literal(names)}, ${literal(names.map((_, i) => i + 1))}, 0)`;
+  const psiTerms: string[] = [];
+  for (let k = 0; k < maxEdges; k++) {
+    const edgeK = binnings.map((b) => b.psiEdges[k] ?? Number.POSITIVE_INFINITY);
+    psiTerms.push(`(value >= arrayElement(${floatArray(edgeK)}, fi))`);
+  }
+  const bins = binnings[0]?.grid.bins ?? 0;
+  if (binnings.some((b) => b.grid.bins !== bins)) throw new Error('all features of one query must use the same number of grid bins');
+  const lo = `arrayElement(${floatArray(binnings.map((b) => b.grid.lo))}, fi)`;
+  const width = `arrayElement(${floatArray(binnings.map((b) => b.grid.width))}, fi)`;
+  const hasPrediction = names.includes(PREDICTION_FEATURE);
+  const inner = featureSource(model, range, hasPrediction ? 'num_names, num_values, prediction_num' : 'num_names, num_values');
+  const arrays = hasPrediction
+    ? `arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all, arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all`
+    : 'num_names AS names_all, num_values AS values_all';
+  return `SELECT model_version, name, ${fi} AS fi, ${psiTerms.join(' + ')} AS psi_bin, ${gridBinSql('value', lo, width, bins)} AS grid_bin, count() AS n
+FROM (SELECT model_version, ${arrays} FROM ${inner})
+ARRAY JOIN names_all AS name, values_all AS value
+WHERE name IN (${names.map(literal).join(', ')})
+GROUP BY model_version, name, fi, psi_bin, grid_bin`;
+}
+
+export async function numericCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[]): Promise<NumericCounts> {
+  const byVersion: NumericCounts['byVersion'] = new Map();
+  if (binnings.length === 0) return { byVersion };
+  const rows = await ch.query<{ model_version: string; name: string; psi_bin: number; grid_bin: number | string; n: string }>(numericCountsSql(model, range, binnings));
+  const spec = new Map(binnings.map((b) => [b.feature, b]));
+  for (const r of rows) {
+    const b = spec.get(r.name)!;
+    let features = byVersion.get(r.model_version);
+    if (!features) byVersion.set(r.model_version, (features = new Map()));
+    let c = features.get(r.name);
+    if (!c) features.set(r.name, (c = { psi: new Array(b.psiEdges.length + 1).fill(0), grid: new Array(b.grid.bins + 2).fill(0), n: 0 }));
+    const n = Number(r.n);
+    c.psi[Number(r.psi_bin)] += n;
+    c.grid[Number(r.grid_bin)] += n;
+    c.n += n;
+  }
+  return { byVersion };
+}
+
+/** version -> feature -> category -> count, for categorical features (and string predictions). */
+export type CategoryCounts = Map<string, Map<string, Map<string, number>>>;
+
+export function categoryCountsSql(model: string, range: TimeRange, features: readonly string[]): string {
+  const hasPrediction = features.includes(PREDICTION_FEATURE);
+  const inner = featureSource(model, range, hasPrediction ? 'cat_names, cat_values, prediction_str' : 'cat_names, cat_values');
+  const arrays = hasPrediction
+    ? `arrayConcat(cat_names, if(isNull(prediction_str), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all, arrayConcat(cat_values, if(isNull(prediction_str), emptyArrayString(), [assumeNotNull(prediction_str)])) AS values_all`
+    : 'cat_names AS names_all, cat_values AS values_all';
+  return `SELECT model_version, name, value, count() AS n
+FROM (SELECT model_version, ${arrays} FROM ${inner})
+ARRAY JOIN names_all AS name, values_all AS value
+WHERE name IN (${features.map(literal).join(', ')})
+GROUP BY model_version, name, value`;
+}
+
+export async function categoryCounts(ch: ClickHouse, model: string, range: TimeRange, features: readonly string[]): Promise<CategoryCounts> {
+  const out: CategoryCounts = new Map();
+  if (features.length === 0) return out;
+  const rows = await ch.query<{ model_version: string; name: string; value: string; n: string }>(categoryCountsSql(model, range, features));
+  for (const r of rows) {
+    let byFeature = out.get(r.model_version);
+    if (!byFeature) out.set(r.model_version, (byFeature = new Map()));
+    let cats = byFeature.get(r.name);
+    if (!cats) byFeature.set(r.name, (cats = new Map()));
+    cats.set(r.value, (cats.get(r.value) ?? 0) + Number(r.n));
+  }
+  return out;
+}
+
+export interface HealthRow {
+  model_version: string;
+  events: number;
+  errors: number;
+  quantiles: number[];
+}
+
+/**
+ * Latency quantiles, errors and counts per version, and for all versions together (quantiles are
+ * not additive, so the total is its own aggregate). quantilesExact is exact: the element at
+ * position floor(q * n) of the sorted latencies of the window (no interpolation).
+ */
+export async function healthRows(ch: ClickHouse, model: string, range: TimeRange, levels: readonly number[]): Promise<HealthRow[]> {
+  const select = `count() AS events, countIf(status = 'error') AS errors, quantilesExact(${levels.map(literal).join(', ')})(latency_ms) AS q`;
+  const where = rangeFilter(model, range);
+  const rows = await ch.query<{ model_version: string; events: string; errors: string; q: number[] }>(
+    `SELECT model_version, ${select} FROM predictions FINAL WHERE ${where} GROUP BY model_version
+     UNION ALL SELECT '*' AS model_version, ${select} FROM predictions FINAL WHERE ${where}`,
+  );
+  return rows.map((r) => ({ model_version: r.model_version, events: Number(r.events), errors: Number(r.errors), quantiles: r.q.map(Number) }));
+}
