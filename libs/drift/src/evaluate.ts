@@ -45,6 +45,11 @@ function isBreached(method: Method, value: number, pValue: number | null, thresh
   return value > threshold;
 }
 
+/** A binned KS breaches only when even the smallest D the histograms allow has p below the threshold. */
+function ksBreached(ks: { pHi: number }, threshold: number | null): boolean {
+  return threshold !== null && ks.pHi < threshold;
+}
+
 function result(method: Method, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
   const threshold = thresholdOf(method, thresholds);
   const pValue = extra.pValue ?? null;
@@ -91,7 +96,14 @@ export function evaluateFeature(base: BaselineFeature, window: WindowFeature, me
             return result(method, thresholds, exact.statistic, { pValue: exact.pValue, valueLo: exact.statistic, valueHi: exact.statistic, pValueLo: exact.pValue, pValueHi: exact.pValue });
           }
           const ks = binnedKs(base.gridCounts, window.grid!);
-          return result(method, thresholds, ks.statistic, { pValue: ks.pValue, valueLo: ks.dLo, valueHi: ks.dHi, pValueLo: ks.pLo, pValueHi: ks.pHi });
+          return result(method, thresholds, ks.statistic, {
+            pValue: ks.pValue,
+            valueLo: ks.dLo,
+            valueHi: ks.dHi,
+            pValueLo: ks.pLo,
+            pValueHi: ks.pHi,
+            breached: ksBreached(ks, thresholdOf(method, thresholds)),
+          });
         }
         default:
           throw new Error(`method ${method} does not apply to numeric feature ${base.feature}`);
