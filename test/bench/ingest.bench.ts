@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { IngestProcess } from '../support/ingest-process';
+import { IngestProcess } from '../support/processes';
 import { sandbox } from '../support/services';
 import { syntheticPrediction } from '../support/events';
 import { waitFor } from '../support/wait';

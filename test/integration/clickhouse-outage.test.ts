@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { IngestProcess } from '../support/ingest-process';
+import { IngestProcess } from '../support/processes';
 import { infra, sandbox, type Sandbox } from '../support/services';
 import { produceStream, storedCounts } from '../support/stream';
 import { waitFor } from '../support/wait';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '@driftwatch/contracts';
-import { IngestProcess } from '../support/ingest-process';
+import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
 

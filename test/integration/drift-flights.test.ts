@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import { baselineFromRange, baselineFromRecords, loadBaseline, runDriftJob, saveBaseline, type DriftJob } from '@driftwatch/drift';
 import { flightFeatures, loadFlights, predictDelay, type Flight } from '../../apps/demo/src/flights';
-import { IngestProcess } from '../support/ingest-process';
+import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DriftwatchClient, DriftwatchValidationError } from '@driftwatch/sdk';
-import { IngestProcess } from '../support/ingest-process';
+import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
 

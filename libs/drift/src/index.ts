@@ -5,3 +5,5 @@ export * from './grid';
 export * from './job';
 export * from './queries';
 export * from './window';
+export * from './runner';
+export * from './dataset';

@@ -4,21 +4,25 @@ import { repoRoot } from './paths';
 import { freePort } from './services';
 import { waitFor } from './wait';
 
-/** The real ingest service as a child process (so tests can SIGTERM it or kill -9 it). */
-export class IngestProcess {
+/** A driftwatch app as a child process (so tests can SIGTERM it or kill -9 it), with its HTTP port. */
+export class AppProcess {
   private child: ChildProcess | undefined;
   private port = 0;
   output = '';
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly command: string[],
+    private readonly portVariable: string,
+  ) {}
 
   async start(): Promise<void> {
     this.port = await freePort();
     this.output = '';
-    // the production start script (bounded heap); `exec` in it keeps the pid, so kill -9 hits Node
-    const child = spawn('bash', [join(repoRoot(), 'apps/ingest/start.sh')], {
-      env: { ...process.env, ...this.env, INGEST_HTTP_PORT: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    const [file, ...args] = this.command;
+    const child = spawn(file!, args, {
+      env: { ...process.env, ...this.env, [this.portVariable]: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -28,7 +32,7 @@ export class IngestProcess {
   }
 
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await waitFor(`ingest ready on :${this.port}\n${this.output}`, async () => (await this.get('/health/ready')).status === 200, timeoutMs);
+    await waitFor(`ready on :${this.port}\n${this.output}`, async () => (await this.get('/health/ready')).status === 200, timeoutMs);
   }
 
   get(path: string): Promise<Response> {
@@ -62,5 +66,19 @@ export class IngestProcess {
       this.child.kill('SIGKILL');
       await this.exited;
     }
+  }
+}
+
+/** The real ingest service, started with its production script (bounded heap; `exec` keeps the pid, so kill -9 hits Node). */
+export class IngestProcess extends AppProcess {
+  constructor(env: Record<string, string>) {
+    super(env, ['bash', join(repoRoot(), 'apps/ingest/start.sh')], 'INGEST_HTTP_PORT');
+  }
+}
+
+/** The real monitor service. */
+export class MonitorProcess extends AppProcess {
+  constructor(env: Record<string, string>) {
+    super(env, [process.execPath, join(repoRoot(), 'dist/apps/monitor/src/main.js')], 'MONITOR_HTTP_PORT');
   }
 }

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { HttpController } from './http.controller';
+import { SchedulerService } from './scheduler.service';
+import { monitorSettingsFromEnv, MonitorSettingsToken } from './settings';
+
+@Module({
+  controllers: [HttpController],
+  providers: [{ provide: MonitorSettingsToken, useFactory: () => monitorSettingsFromEnv() }, SchedulerService],
+})
+export class MonitorModule {}

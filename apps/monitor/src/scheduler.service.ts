@@ -1,0 +1,95 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CronJob, CronTime } from 'cron';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createClickHouse, ensureDatabase, migrate, type ClickHouse } from '@driftwatch/clickhouse';
+import type { MonitorSpec } from '@driftwatch/config';
+import { lastWindowEnd, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
+import { MonitorSettingsToken } from './settings';
+
+/**
+ * Drives the monitors on their cron schedules. A run of a monitor never overlaps the next run of
+ * the same monitor (that tick is recorded as skipped); a failing monitor records a failed run and
+ * the others go on; after downtime a monitor with catch_up: run_missed replays the windows it
+ * missed (at most max_catch_up), one with catch_up: skip starts from the next tick.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('monitor');
+  readonly ch: ClickHouse;
+  private readonly jobs: CronJob[] = [];
+  private readonly running = new Map<string, Promise<unknown>>();
+  private started = false;
+  readonly registry = new Registry();
+  private readonly runsTotal = new Counter({ name: 'driftwatch_monitor_runs_total', help: 'Monitor runs by outcome', labelNames: ['monitor', 'status'], registers: [this.registry] });
+  private readonly breachesTotal = new Counter({ name: 'driftwatch_monitor_breaches_total', help: 'Drift results that breached their threshold', labelNames: ['monitor'], registers: [this.registry] });
+  private readonly runSeconds = new Histogram({ name: 'driftwatch_monitor_run_duration_seconds', help: 'Duration of one monitor run', labelNames: ['monitor'], buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers: [this.registry] });
+
+  constructor(private readonly settings: MonitorSettingsToken) {
+    this.ch = createClickHouse(settings.clickhouse);
+    collectDefaultMetrics({ register: this.registry, prefix: 'driftwatch_monitor_' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureDatabase(this.settings.clickhouse);
+    await migrate(this.ch);
+    for (const spec of this.settings.config.monitors.filter((m) => m.enabled)) {
+      await this.catchUp(spec);
+      const job = CronJob.from({ cronTime: spec.schedule, onTick: () => void this.tick(spec), start: true, timeZone: 'UTC' });
+      this.jobs.push(job);
+      this.logger.log(`monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`);
+    }
+    this.started = true;
+  }
+
+  ready(): boolean {
+    return this.started;
+  }
+
+  /** A schedule tick: the window ends at the tick (to the second). */
+  async tick(spec: MonitorSpec, endMs = Math.floor(Date.now() / 1000) * 1000): Promise<RunOutcome> {
+    if (this.running.has(spec.name)) {
+      const skipped: RunOutcome = { runId: randomUUID(), monitor: spec.name, status: 'skipped', error: 'the previous run of this monitor is still running', windowStartMs: endMs - spec.windowMs, windowEndMs: endMs, durationMs: 0, results: 0, breaches: 0 };
+      this.runsTotal.inc({ monitor: spec.name, status: 'skipped' });
+      this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`);
+      await recordRun(this.ch, spec, skipped, endMs, Date.now()).catch(() => undefined);
+      return skipped;
+    }
+    const run = runMonitor(this.ch, spec, endMs);
+    this.running.set(spec.name, run);
+    try {
+      const outcome = await run;
+      this.runsTotal.inc({ monitor: spec.name, status: outcome.status });
+      this.runSeconds.observe({ monitor: spec.name }, outcome.durationMs / 1000);
+      this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
+      if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
+      else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
+      return outcome;
+    } finally {
+      this.running.delete(spec.name);
+    }
+  }
+
+  private async catchUp(spec: MonitorSpec): Promise<void> {
+    if (spec.catchUp !== 'run_missed') return;
+    const last = await lastWindowEnd(this.ch, spec.name).catch(() => undefined);
+    if (last === undefined) return;
+    const time = new CronTime(spec.schedule, 'UTC');
+    const missed: number[] = [];
+    let at = last;
+    for (;;) {
+      const next = time.getNextDateFrom(new Date(at)).toMillis();
+      if (next > Date.now()) break;
+      missed.push(next);
+      at = next;
+    }
+    for (const endMs of missed.slice(-spec.maxCatchUp)) await this.tick(spec, endMs);
+    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${Math.min(missed.length, spec.maxCatchUp)} of ${missed.length} missed runs`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const job of this.jobs) await job.stop();
+    await Promise.allSettled([...this.running.values()]);
+    await this.ch.close();
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
+import type { MonitorSpec } from '@driftwatch/config';
+import { baselineFromRange, loadBaseline, saveBaseline, type Baseline } from './baseline';
+import type { Method } from './evaluate';
+import { runDriftJob, type FeatureSetting } from './job';
+
+export interface RunOutcome {
+  runId: string;
+  monitor: string;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  baselineId?: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  durationMs: number;
+  results: number;
+  breaches: number;
+}
+
+/** The baseline a monitor compares with: a stored one by id or name, or its configured time range (created once). */
+export async function resolveBaseline(ch: ClickHouse, spec: MonitorSpec): Promise<Baseline> {
+  if (spec.baseline.kind === 'id') {
+    const found = await loadBaseline(ch, spec.model, spec.baseline.id);
+    if (!found) throw new Error(`baseline '${spec.baseline.id}' of model ${spec.model} does not exist; import it with: npm run driftwatch -- baseline import`);
+    return found;
+  }
+  const name = `${spec.name}.range`;
+  const existing = await loadBaseline(ch, spec.model, name);
+  if (existing) return existing;
+  const created = await baselineFromRange(ch, name, spec.model, { startMs: spec.baseline.fromMs, endMs: spec.baseline.toMs }, { psiBins: spec.psiBins });
+  await saveBaseline(ch, created);
+  return created;
+}
+
+function featureSettings(spec: MonitorSpec): 'all' | Record<string, FeatureSetting> {
+  if (spec.features === 'all') return 'all';
+  const out: Record<string, FeatureSetting> = {};
+  for (const [name, f] of Object.entries(spec.features)) {
+    out[name] = { ...(f.type && { kind: f.type }), ...(f.methods && { methods: f.methods as Method[] }), thresholds: f.thresholds };
+  }
+  return out;
+}
+
+/** Records a run in monitor_runs (every run: ok, failed or skipped). */
+export async function recordRun(ch: ClickHouse, spec: MonitorSpec, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
+  await ch.insert(TABLES.monitorRuns, [
+    {
+      run_id: outcome.runId,
+      monitor: spec.name,
+      model: spec.model,
+      scheduled_at: formatDateTime(scheduledAtMs),
+      window_start: formatDateTime(outcome.windowStartMs),
+      window_end: formatDateTime(outcome.windowEndMs),
+      started_at: formatDateTime(startedAtMs),
+      duration_ms: Math.round(outcome.durationMs),
+      status: outcome.status,
+      error: outcome.error ?? '',
+      baseline_id: outcome.baselineId ?? '',
+      results: outcome.results,
+    },
+  ]);
+}
+
+/**
+ * One run of one monitor for the window ending at `endMs`: resolve the baseline, compute drift
+ * and health in ClickHouse, append the results, record the run. Never throws: a failure (bad
+ * query, ClickHouse down, missing baseline) is a failed run with its error, recorded when
+ * ClickHouse can take it.
+ */
+export async function runMonitor(ch: ClickHouse, spec: MonitorSpec, endMs: number, now: () => number = Date.now): Promise<RunOutcome> {
+  const started = now();
+  const runId = randomUUID();
+  const window = { startMs: endMs - spec.windowMs, endMs };
+  let outcome: RunOutcome;
+  try {
+    const baseline = await resolveBaseline(ch, spec);
+    const { drift, health } = await runDriftJob(
+      ch,
+      {
+        runId,
+        monitor: spec.name,
+        model: spec.model,
+        window,
+        baseline,
+        features: featureSettings(spec),
+        excludeFeatures: spec.excludeFeatures,
+        prediction: spec.prediction,
+        numericMethods: spec.numericMethods as Method[],
+        categoricalMethods: spec.categoricalMethods as Method[],
+        thresholds: spec.thresholds,
+        minSamples: spec.minSamples,
+        segmentByVersion: spec.segmentByVersion,
+        latency: spec.latency,
+        latencyQuantiles: spec.latencyQuantiles,
+      },
+      started,
+    );
+    await Promise.all([ch.insert(TABLES.driftResults, drift), ch.insert(TABLES.healthResults, health)]);
+    const breaches = (drift as { breached: number }[]).filter((r) => r.breached).length;
+    outcome = { runId, monitor: spec.name, status: 'ok', baselineId: baseline.id, windowStartMs: window.startMs, windowEndMs: endMs, durationMs: now() - started, results: drift.length + health.length, breaches };
+  } catch (err) {
+    outcome = { runId, monitor: spec.name, status: 'failed', error: (err as Error).message.slice(0, 2000), windowStartMs: window.startMs, windowEndMs: endMs, durationMs: now() - started, results: 0, breaches: 0 };
+  }
+  await recordRun(ch, spec, outcome, endMs, started).catch((err: Error) => {
+    outcome.error = `${outcome.error ?? ''} (and the run could not be recorded: ${err.message})`.trim();
+  });
+  return outcome;
+}
+
+/** End of the newest successful window of a monitor, to catch up from after downtime. */
+export async function lastWindowEnd(ch: ClickHouse, monitor: string): Promise<number | undefined> {
+  const [r] = await ch.query<{ end: string; n: string }>(
+    `SELECT toString(max(window_end)) AS end, count() AS n FROM ${TABLES.monitorRuns} WHERE monitor = ${literal(monitor)} AND status = 'ok'`,
+  );
+  if (!r || Number(r.n) === 0) return undefined;
+  return Date.parse(`${r.end.replace(' ', 'T')}Z`);
+}
