@@ -70,7 +70,18 @@ async function main(): Promise<void> {
     };
     await box.ch.query(floorSql); // warm the page cache for both
     const [, floorMs] = await timed(() => box.ch.query(floorSql));
-    const [result, runMs] = await timed(() => runDriftJob(box.ch, job));
+    // DRIFT_TRACE=1 prints each query of the run with its duration
+    const traced = process.env.DRIFT_TRACE
+      ? Object.assign(Object.create(box.ch) as typeof box.ch, {
+          query: async <T>(sql: string) => {
+            const s = performance.now();
+            const r = await box.ch.query<T>(sql);
+            log(`  ${(performance.now() - s).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 110)}`);
+            return r;
+          },
+        })
+      : box.ch;
+    const [result, runMs] = await timed(() => runDriftJob(traced, job));
     const breached = (result.drift as { breached: number; model_version: string; feature: string; method: string }[]).filter((r) => r.breached && r.model_version === '*');
     log(`drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`);
     log(`floor (one scan of the same columns, FINAL): ${floorMs.toFixed(0)} ms`);

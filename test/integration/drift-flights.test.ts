@@ -137,3 +137,19 @@ test('a window from the same distribution does not breach; evening departures br
   assert.equal(health.events, eveningCount);
   assert.equal(health.latency_p99_ms, 24);
 });
+
+test('redelivered duplicates change no result: counts are dedup-safe without FINAL', async () => {
+  const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
+  const before = await runDriftJob(box.ch, job(baseline, 1, 'run-before-dups'));
+  // store 500 events of the window hour, and their features, a second time (as a redelivery would)
+  const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC')`;
+  for (const table of ['predictions', 'features']) {
+    await box.ch.command(`INSERT INTO ${table} SELECT * FROM ${table} WHERE ${where} ORDER BY event_id LIMIT 500`);
+  }
+  const [raw] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
+  assert.equal(Number(raw!.n), 4500, 'the duplicates are stored');
+  const afterDups = await runDriftJob(box.ch, job(baseline, 1, 'run-after-dups'));
+  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  assert.deepEqual(strip(afterDups.drift), strip(before.drift));
+  assert.deepEqual(strip(afterDups.health), strip(before.health));
+});

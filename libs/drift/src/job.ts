@@ -1,7 +1,7 @@
 import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
 import type { Baseline, BaselineFeature, FeatureKind } from './baseline';
 import { evaluateFeature, type Method, type Thresholds, type WindowFeature } from './evaluate';
-import { categoryCounts, healthRows, numericCounts, PREDICTION_FEATURE } from './queries';
+import { dedupedCounts, healthRows, PREDICTION_FEATURE } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export interface FeatureSetting {
@@ -63,10 +63,13 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const features = selectFeatures(job);
   const numeric = features.filter((f) => f.base.kind === 'numeric');
   const categorical = features.filter((f) => f.base.kind === 'categorical');
-  const [num, cat] = await Promise.all([
-    numericCounts(ch, job.model, job.window, numeric.map(({ base }) => ({ feature: base.feature, psiEdges: base.psiEdges, grid: base.grid }))),
-    categoryCounts(ch, job.model, job.window, categorical.map(({ base }) => base.feature)),
-  ]);
+  const { numeric: num, categories: cat, extraCopies } = await dedupedCounts(
+    ch,
+    job.model,
+    job.window,
+    numeric.map(({ base }) => ({ feature: base.feature, psiEdges: base.psiEdges, grid: base.grid })),
+    categorical.map(({ base }) => base.feature),
+  );
 
   // window -> version -> feature -> what the statistics need
   const windows = new Map<string, Map<string, WindowFeature>>();
@@ -145,7 +148,7 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   if (job.latency) {
     const seconds = (job.window.endMs - job.window.startMs) / 1000;
     const levels = [0.5, 0.9, 0.95, 0.99];
-    const rows = await healthRows(ch, job.model, job.window, levels);
+    const rows = await healthRows(ch, job.model, job.window, levels, extraCopies > 0);
     for (const h of rows) {
       if (!job.segmentByVersion && h.model_version !== ALL_VERSIONS) continue;
       const enough = h.events >= job.minSamples;

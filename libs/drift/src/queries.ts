@@ -1,6 +1,6 @@
 import { literal, type ClickHouse } from '@driftwatch/clickhouse';
 import { gridBinSql, type Grid } from './grid';
-import { featureSource, floatArray, rangeFilter, type TimeRange } from './window';
+import { extraCopiesSql, featureSource, floatArray, rangeFilter, type RowSet, type TimeRange } from './window';
 
 /** Per-feature binning a numeric query needs: PSI edges (interior, ascending) and the KS grid. */
 export interface NumericBinning {
@@ -24,7 +24,7 @@ export const PREDICTION_FEATURE = '__prediction__';
  * Feature settings are looked up by the feature's index (transform), so the query stays one
  * pass whatever the number of features. The prediction output (prediction_num) is a feature too.
  */
-export function numericCountsSql(model: string, range: TimeRange, binnings: readonly NumericBinning[]): string {
+export function numericCountsSql(model: string, range: TimeRange, binnings: readonly NumericBinning[], rows: RowSet = 'final'): string {
   const names = binnings.map((b) => b.feature);
   const maxEdges = Math.max(1, ...binnings.map((b) => b.psiEdges.length));
   const fi = `transform(name, ${literal(names)}, ${literal(names.map((_, i) => i + 1))}, 0)`;
@@ -38,7 +38,7 @@ export function numericCountsSql(model: string, range: TimeRange, binnings: read
   const lo = `arrayElement(${floatArray(binnings.map((b) => b.grid.lo))}, fi)`;
   const width = `arrayElement(${floatArray(binnings.map((b) => b.grid.width))}, fi)`;
   const hasPrediction = names.includes(PREDICTION_FEATURE);
-  const inner = featureSource(model, range, hasPrediction ? 'num_names, num_values, prediction_num' : 'num_names, num_values');
+  const inner = featureSource(model, range, hasPrediction ? 'num_names, num_values, prediction_num' : 'num_names, num_values', rows);
   const arrays = hasPrediction
     ? `arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all, arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all`
     : 'num_names AS names_all, num_values AS values_all';
@@ -51,18 +51,18 @@ WHERE fi > 0
 GROUP BY model_version, ${fi} AS fi, ${psiTerms.join(' + ')} AS psi_bin, ${gridBinSql('value', lo, width, bins)} AS grid_bin`;
 }
 
-export async function numericCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[]): Promise<NumericCounts> {
-  const byVersion: NumericCounts['byVersion'] = new Map();
+export async function numericCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], rows: RowSet = 'final', sign = 1, into?: NumericCounts): Promise<NumericCounts> {
+  const byVersion: NumericCounts['byVersion'] = into?.byVersion ?? new Map();
   if (binnings.length === 0) return { byVersion };
-  const rows = await ch.query<{ model_version: string; fi: number; psi_bin: number; grid_bin: number | string; n: string }>(numericCountsSql(model, range, binnings));
-  for (const row of rows) {
+  const result = await ch.query<{ model_version: string; fi: number; psi_bin: number; grid_bin: number | string; n: string }>(numericCountsSql(model, range, binnings, rows));
+  for (const row of result) {
     const b = binnings[Number(row.fi) - 1]!;
     const r = { ...row, name: b.feature };
     let features = byVersion.get(r.model_version);
     if (!features) byVersion.set(r.model_version, (features = new Map()));
     let c = features.get(r.name);
     if (!c) features.set(r.name, (c = { psi: new Array(b.psiEdges.length + 1).fill(0), grid: new Array(b.grid.bins + 2).fill(0), n: 0 }));
-    const n = Number(r.n);
+    const n = sign * Number(r.n);
     c.psi[Number(r.psi_bin)] += n;
     c.grid[Number(r.grid_bin)] += n;
     c.n += n;
@@ -73,9 +73,9 @@ export async function numericCounts(ch: ClickHouse, model: string, range: TimeRa
 /** version -> feature -> category -> count, for categorical features (and string predictions). */
 export type CategoryCounts = Map<string, Map<string, Map<string, number>>>;
 
-export function categoryCountsSql(model: string, range: TimeRange, features: readonly string[]): string {
+export function categoryCountsSql(model: string, range: TimeRange, features: readonly string[], rows: RowSet = 'final'): string {
   const hasPrediction = features.includes(PREDICTION_FEATURE);
-  const inner = featureSource(model, range, hasPrediction ? 'cat_names, cat_values, prediction_str' : 'cat_names, cat_values');
+  const inner = featureSource(model, range, hasPrediction ? 'cat_names, cat_values, prediction_str' : 'cat_names, cat_values', rows);
   const arrays = hasPrediction
     ? `arrayConcat(cat_names, if(isNull(prediction_str), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all, arrayConcat(cat_values, if(isNull(prediction_str), emptyArrayString(), [assumeNotNull(prediction_str)])) AS values_all`
     : 'cat_names AS names_all, cat_values AS values_all';
@@ -86,16 +86,16 @@ WHERE name IN (${features.map(literal).join(', ')})
 GROUP BY model_version, name, value`;
 }
 
-export async function categoryCounts(ch: ClickHouse, model: string, range: TimeRange, features: readonly string[]): Promise<CategoryCounts> {
-  const out: CategoryCounts = new Map();
+export async function categoryCounts(ch: ClickHouse, model: string, range: TimeRange, features: readonly string[], rows: RowSet = 'final', sign = 1, into?: CategoryCounts): Promise<CategoryCounts> {
+  const out: CategoryCounts = into ?? new Map();
   if (features.length === 0) return out;
-  const rows = await ch.query<{ model_version: string; name: string; value: string; n: string }>(categoryCountsSql(model, range, features));
-  for (const r of rows) {
+  const result = await ch.query<{ model_version: string; name: string; value: string; n: string }>(categoryCountsSql(model, range, features, rows));
+  for (const r of result) {
     let byFeature = out.get(r.model_version);
     if (!byFeature) out.set(r.model_version, (byFeature = new Map()));
     let cats = byFeature.get(r.name);
     if (!cats) byFeature.set(r.name, (cats = new Map()));
-    cats.set(r.value, (cats.get(r.value) ?? 0) + Number(r.n));
+    cats.set(r.value, (cats.get(r.value) ?? 0) + sign * Number(r.n));
   }
   return out;
 }
@@ -112,14 +112,15 @@ export interface HealthRow {
  * not additive, so the total is its own aggregate). quantilesExact is exact: the element at
  * position floor(q * n) of the sorted latencies of the window (no interpolation).
  */
-export async function healthRows(ch: ClickHouse, model: string, range: TimeRange, levels: readonly number[]): Promise<HealthRow[]> {
+/** `dedup`: read through FINAL (needed only when the window holds duplicates: see dedupedCounts). */
+export async function healthRows(ch: ClickHouse, model: string, range: TimeRange, levels: readonly number[], dedup = true): Promise<HealthRow[]> {
   // one scan: quantile states per version, finalized per version and merged across versions
   const lv = levels.map(literal).join(', ');
   const [r] = await ch.query<{ versions: string[]; ev: string[]; er: string[]; vq: number[][]; total: string; total_errors: string; tq: number[] }>(
     `SELECT groupArray(model_version) AS versions, groupArray(events) AS ev, groupArray(errors) AS er, groupArray(finalizeAggregation(qs)) AS vq,
             sum(events) AS total, sum(errors) AS total_errors, quantilesExactMerge(${lv})(qs) AS tq
      FROM (SELECT model_version, count() AS events, countIf(status = 'error') AS errors, quantilesExactState(${lv})(latency_ms) AS qs
-           FROM predictions FINAL WHERE ${rangeFilter(model, range)} GROUP BY model_version)`,
+           FROM predictions ${dedup ? 'FINAL' : ''} WHERE ${rangeFilter(model, range)} GROUP BY model_version)`,
   );
   if (!r || Number(r.total) === 0) return [{ model_version: ALL, events: 0, errors: 0, quantiles: levels.map(() => Number.NaN) }];
   const rows: HealthRow[] = r.versions.map((v, i) => ({ model_version: v, events: Number(r.ev[i]), errors: Number(r.er[i]), quantiles: r.vq[i]!.map(Number) }));
@@ -128,3 +129,21 @@ export async function healthRows(ch: ClickHouse, model: string, range: TimeRange
 }
 
 const ALL = '*';
+
+/**
+ * Numeric and categorical counts of a window, dedup-safe: counted on the raw rows (parallel, no
+ * FINAL), then, only if some event is stored more than once, corrected by the counts of its extra
+ * copies (raw - all copies + one copy).
+ */
+export async function dedupedCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
+  const [extra] = await ch.query<{ predictions: string | null; features: string | null }>(extraCopiesSql(model, range));
+  const extraCopies = Number(extra?.predictions ?? 0) + Number(extra?.features ?? 0);
+  const [numeric, categories] = await Promise.all([numericCounts(ch, model, range, binnings, 'raw'), categoryCounts(ch, model, range, categorical, 'raw')]);
+  if (extraCopies > 0) {
+    await numericCounts(ch, model, range, binnings, 'dupCopies', -1, numeric);
+    await numericCounts(ch, model, range, binnings, 'dupFirst', 1, numeric);
+    await categoryCounts(ch, model, range, categorical, 'dupCopies', -1, categories);
+    await categoryCounts(ch, model, range, categorical, 'dupFirst', 1, categories);
+  }
+  return { numeric, categories, extraCopies };
+}
