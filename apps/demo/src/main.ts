@@ -3,8 +3,9 @@
  * data — vega-datasets' 20k US flights of 2001 — replayed through the SDK as a delay model's
  * predictions, features and late labels. It prints what a user then sees with SQL.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { createClickHouse, clickhouseSettingsFromEnv, type ClickHouse } from '@driftwatch/clickhouse';
 import { topicNames } from '@driftwatch/contracts';
@@ -14,6 +15,18 @@ import { flightFeatures, loadFlights, predictDelay } from './flights';
 
 const ROOT = join(__dirname, '../../../..');
 const MODEL = 'flight-delay';
+const HOUR = 3_600_000;
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -48,12 +61,17 @@ async function main(): Promise<void> {
   await admin.close();
   const port = process.env.INGEST_HTTP_PORT ?? '3001';
   const ingest = spawn('bash', [join(ROOT, 'apps/ingest/start.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, INGEST_HTTP_PORT: port, INGEST_FLUSH_MS: '500' } });
+  const children: ChildProcess[] = [ingest];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    ingest.kill('SIGTERM');
-    await new Promise((resolve) => ingest.once('exit', resolve));
+    await Promise.all(
+      children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => {
+        c.once('exit', resolve);
+        c.kill('SIGTERM');
+      })),
+    );
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(130));
@@ -67,18 +85,23 @@ async function main(): Promise<void> {
 
   await until('the ingest service', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000);
   const ch = createClickHouse(settings);
-  const flights = loadFlights();
-  console.log(`\n[demo] replaying ${flights.length} flights (vega-datasets flights-20k) as predictions of model '${MODEL}', spread over the last 2 hours`);
+  // baseline hour: 8,000 flights in random order; monitored hour: 4,000 flights whose second half
+  // are evening departures only (a real sub-population: the drift appears part-way)
+  const all = shuffled(loadFlights(), 7);
+  const rest = all.slice(8000);
+  const evening = rest.filter((f) => Number(flightFeatures(f).dep_hour) >= 17);
+  const flights = [...all.slice(0, 8000), ...rest.slice(0, 2000), ...evening.slice(0, 2000)];
+  const hourStart = Math.floor(Date.now() / 60_000) * 60_000 - 2 * HOUR;
+  console.log(`\n[demo] replaying ${flights.length} real flights (vega-datasets flights-20k) through the SDK as model '${MODEL}': a baseline hour, then an hour whose second half drifts (evening departures only)`);
   const sdk = new DriftwatchClient({ clientId: 'driftwatch-demo', topicPrefix: process.env.TOPIC_PREFIX });
-  const start = Date.now() - 2 * 3600_000;
   const ids: string[] = [];
   flights.forEach((f, i) => {
     const features = flightFeatures(f);
-    const at = start + Math.floor((i * 2 * 3600_000) / flights.length);
+    const at = i < 8000 ? hourStart + Math.floor((i * HOUR) / 8000) : hourStart + HOUR + Math.floor(((i - 8000) * HOUR) / 4000);
     ids.push(
       sdk.logPrediction({
         model: MODEL,
-        modelVersion: i < flights.length / 2 ? 'v1' : 'v2',
+        modelVersion: i % 2 === 0 ? 'v1' : 'v2',
         prediction: predictDelay(features),
         latencyMs: 3 + Number(features.distance) / 400 + (i % 17) * 0.7,
         status: i % 400 === 0 ? 'error' : 'ok',
@@ -108,8 +131,29 @@ async function main(): Promise<void> {
   await show(ch, 'Events per model and version (dedup-safe)', `SELECT model, model_version, uniqExact(event_id) AS events, countIf(status = 'error') AS errors FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model, model_version ORDER BY model_version`);
   await show(ch, 'Latency per version (ms)', `SELECT model_version, quantileExact(0.5)(latency_ms) AS p50, quantileExact(0.95)(latency_ms) AS p95, quantileExact(0.99)(latency_ms) AS p99 FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model_version ORDER BY model_version`);
   await show(ch, 'Mean predicted vs actual delay by origin (top 5 by flights), predictions joined to late labels', `SELECT origin, count() AS flights, avg(predicted) AS predicted_delay, avg(label_num) AS actual_delay FROM (SELECT event_id, cat_values[indexOf(cat_names, 'origin')] AS origin, prediction_num AS predicted FROM predictions FINAL WHERE model = '${MODEL}') ANY INNER JOIN (SELECT event_id, label_num FROM labels FINAL WHERE model = '${MODEL}') USING event_id GROUP BY origin ORDER BY flights DESC LIMIT 5`);
-  await show(ch, 'Distance distribution, first vs second hour', `SELECT toStartOfHour(ts) AS hour, count() AS flights, round(avg(num_values[indexOf(num_names, 'distance')])) AS mean_distance, quantileExact(0.9)(num_values[indexOf(num_names, 'distance')]) AS p90_distance FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY hour ORDER BY hour`);
   await show(ch, 'Dead letters (refused messages, with the reason)', `SELECT source_topic, code, reason FROM dead_letters ORDER BY failed_at DESC LIMIT 3`);
+  // the monitor service: baseline = the first hour, window = the last hour, a run every 15 s
+  const configPath = join(ROOT, '.local', 'demo-monitors.yaml');
+  mkdirSync(dirname(configPath), { recursive: true });
+  writeFileSync(configPath, `version: 1
+monitors:
+  - name: flight-delay-hourly
+    model: ${MODEL}
+    baseline: { from: "${new Date(hourStart).toISOString()}", to: "${new Date(hourStart + HOUR).toISOString()}" }
+    window: 1h
+    schedule: "*/15 * * * * *"
+`);
+  console.log(`\n[demo] starting the monitor service with ${configPath}`);
+  const monitorPort = process.env.MONITOR_HTTP_PORT ?? '3002';
+  const monitor = spawn(process.execPath, [join(ROOT, 'dist/apps/monitor/src/main.js')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MONITOR_CONFIG: configPath, MONITOR_HTTP_PORT: monitorPort } });
+  children.push(monitor);
+  await until('the first monitor run', async () => {
+    const [r] = await ch.query<{ n: string }>(`SELECT count() AS n FROM monitor_runs WHERE monitor = 'flight-delay-hourly' AND status = 'ok'`);
+    return Number(r!.n) >= 1;
+  }, 120_000);
+  const run = `(SELECT argMax(run_id, started_at) FROM monitor_runs WHERE monitor = 'flight-delay-hourly' AND status = 'ok')`;
+  await show(ch, 'Drift of the last hour against the baseline hour, all versions (breached = threshold crossed)', `SELECT feature, method, round(value, 4) AS value, p_value, threshold, breached, window_n FROM drift_results WHERE run_id = ${run} AND model_version = '*' ORDER BY breached DESC, feature, method`);
+  await show(ch, 'Health of the last hour', `SELECT model_version, events, errors, round(error_rate, 4) AS error_rate, round(events_per_s, 2) AS events_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms FROM health_results WHERE run_id = ${run} ORDER BY model_version`);
   console.log(`\n[demo] done. Query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}   (npm run infra:down stops Kafka and ClickHouse)`);
   await ch.close();
   await stop(0);
