@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import { baselineFromRange, baselineFromRecords, loadBaseline, runDriftJob, saveBaseline, type DriftJob } from '@driftwatch/drift';
-import { flightFeatures, loadFlights, predictDelay, type Flight } from '../../apps/demo/src/flights';
+import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
 import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
@@ -21,17 +21,6 @@ const T0 = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR;
 const MODEL = 'flight-delay';
 let baselineRows: Record<string, unknown>[] = [];
 let eveningCount = 0;
-
-function shuffled(flights: Flight[], seed: number): Flight[] {
-  const out = [...flights];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 before(async () => {
   box = await sandbox('drift');

@@ -42,3 +42,15 @@ export function flightFeatures(f: Flight): Record<string, number | string> {
 export function predictDelay(features: Record<string, number | string>): number {
   return Math.round((-4 + 0.004 * Number(features.distance) + 0.9 * Number(features.dep_hour)) * 10) / 10;
 }
+
+/** A deterministic shuffle (Fisher-Yates with a fixed LCG), so a replay is the same every run. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

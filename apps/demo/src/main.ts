@@ -11,22 +11,11 @@ import { createClickHouse, clickhouseSettingsFromEnv, type ClickHouse } from '@d
 import { topicNames } from '@driftwatch/contracts';
 import { createKafka, kafkaSettingsFromEnv } from '@driftwatch/kafka';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { flightFeatures, loadFlights, predictDelay } from './flights';
+import { flightFeatures, loadFlights, predictDelay, shuffled } from './flights';
 
 const ROOT = join(__dirname, '../../../..');
 const MODEL = 'flight-delay';
 const HOUR = 3_600_000;
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

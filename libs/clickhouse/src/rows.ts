@@ -29,14 +29,15 @@ export function featureColumns(features: FeatureValues | undefined): FeatureColu
   return cols;
 }
 
+/** Columns every raw table starts with. */
+function eventColumns(e: { event_id: string; model: string; model_version?: string; timestamp_ms: number }): object {
+  return { event_id: e.event_id, model: e.model, model_version: e.model_version ?? '', ts: formatDateTime(e.timestamp_ms), timestamp_ms: e.timestamp_ms };
+}
+
 function predictionRow(e: Accepted<'prediction'>, ingestedAt: string): object {
   const proba = e.probabilities ?? {};
   return {
-    event_id: e.event_id,
-    model: e.model,
-    model_version: e.model_version,
-    ts: formatDateTime(e.timestamp_ms),
-    timestamp_ms: e.timestamp_ms,
+    ...eventColumns(e),
     latency_ms: e.latency_ms,
     status: e.status,
     prediction_num: typeof e.prediction === 'number' ? e.prediction : null,
@@ -51,11 +52,7 @@ function predictionRow(e: Accepted<'prediction'>, ingestedAt: string): object {
 
 function featuresRow(e: Accepted<'features'>, ingestedAt: string): object {
   return {
-    event_id: e.event_id,
-    model: e.model,
-    model_version: e.model_version,
-    ts: formatDateTime(e.timestamp_ms),
-    timestamp_ms: e.timestamp_ms,
+    ...eventColumns(e),
     ...featureColumns(e.features),
     ingested_at: ingestedAt,
   };
@@ -63,11 +60,7 @@ function featuresRow(e: Accepted<'features'>, ingestedAt: string): object {
 
 function labelRow(e: Accepted<'label'>, ingestedAt: string): object {
   return {
-    event_id: e.event_id,
-    model: e.model,
-    model_version: e.model_version ?? '',
-    ts: formatDateTime(e.timestamp_ms),
-    timestamp_ms: e.timestamp_ms,
+    ...eventColumns(e),
     label_num: typeof e.label === 'number' ? e.label : null,
     label_str: typeof e.label === 'string' ? e.label : null,
     ingested_at: ingestedAt,

@@ -1,16 +1,12 @@
 import { chiSquareTest, jensenShannonDistance, ks2samp, psiFromCounts } from '@driftwatch/stats';
 import type { BaselineFeature } from './baseline';
 import { binnedKs } from './binnedKs';
+import type { DriftMethod, Thresholds } from '@driftwatch/config';
 
-export type Method = 'psi' | 'ks' | 'chi2' | 'js' | 'wasserstein';
+/** The drift methods, as the monitor config names them. */
+export type Method = DriftMethod;
 
-export interface Thresholds {
-  psi: number | null;
-  ksPValue: number | null;
-  chi2PValue: number | null;
-  js: number | null;
-  wasserstein: number | null;
-}
+export type { Thresholds } from '@driftwatch/config';
 
 export interface MethodResult {
   method: Method;
