@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { repoRoot } from '../support/paths';
 import { eventRow, TABLES } from '@driftwatch/clickhouse';
 import { validateEvent } from '@driftwatch/contracts';
 import { flightFeatures, loadFlights, predictDelay } from '../../apps/demo/src/flights';
@@ -97,4 +99,35 @@ monitors:
   assert.equal(exit.code, 1);
   assert.match(bad.output, /monitors\[0\]\.window: "1hour" is invalid: expected a duration/);
   assert.match(bad.output, /monitors\[0\]\.schedule: "\*\/10 \* \* \*" is invalid/);
+});
+
+test('the CLI imports a CSV training set as a versioned baseline and runs a monitor against it', async () => {
+  const flights = loadFlights().slice(10_000, 13_000);
+  const csv = ['distance,dep_hour,weekday,origin,destination,delay_pred']
+    .concat(flights.map((f) => {
+      const x = flightFeatures(f);
+      return [x.distance, x.dep_hour, x.weekday, `"${x.origin}"`, x.destination, predictDelay(x)].join(',');
+    }))
+    .join('\n');
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, `${csv}\n`);
+  const cli = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot(), 'dist/apps/monitor/src/cli.js'), ...args], { env: { ...process.env, ...box.env }, encoding: 'utf8' });
+  const imported = cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred');
+  assert.match(imported, /^baseline training@[0-9a-f]{12}: 3000 records, features distance \(numeric\), dep_hour \(numeric\), weekday \(numeric\), origin \(categorical\), destination \(categorical\), __prediction__ \(numeric\)/);
+  const id = /baseline (\S+):/.exec(imported)![1]!;
+  assert.equal(cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred').split(':')[0], `baseline ${id}`, 'the same data gives the same id');
+  const config = writeConfig(`
+version: 1
+monitors:
+  - name: against-training
+    model: flights
+    baseline: training
+    window: 2h
+`);
+  const outcome = JSON.parse(cli('run', '--monitor', 'against-training', '--config', config)) as { status: string; baselineId: string; results: number };
+  assert.equal(outcome.status, 'ok');
+  assert.equal(outcome.baselineId, id);
+  const [r] = await box.ch.query<{ n: string; ids: string[] }>(`SELECT count() AS n, groupUniqArray(baseline_id) AS ids FROM drift_results WHERE monitor = 'against-training'`);
+  assert.ok(Number(r!.n) > 0);
+  assert.deepEqual(r!.ids, [id]);
 });

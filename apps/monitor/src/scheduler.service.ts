@@ -1,10 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CronJob, CronTime } from 'cron';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createClickHouse, ensureDatabase, migrate, type ClickHouse } from '@driftwatch/clickhouse';
 import type { MonitorSpec } from '@driftwatch/config';
-import { lastWindowEnd, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
+import { lastWindowEnd, missedTicks, NonOverlappingRuns, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
 import { MonitorSettingsToken } from './settings';
 
 /**
@@ -18,7 +17,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('monitor');
   readonly ch: ClickHouse;
   private readonly jobs: CronJob[] = [];
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly runs = new NonOverlappingRuns((spec, endMs) => runMonitor(this.ch, spec, endMs));
   private started = false;
   readonly registry = new Registry();
   private readonly runsTotal = new Counter({ name: 'driftwatch_monitor_runs_total', help: 'Monitor runs by outcome', labelNames: ['monitor', 'status'], registers: [this.registry] });
@@ -48,26 +47,18 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
 
   /** A schedule tick: the window ends at the tick (to the second). */
   async tick(spec: MonitorSpec, endMs = Math.floor(Date.now() / 1000) * 1000): Promise<RunOutcome> {
-    if (this.running.has(spec.name)) {
-      const skipped: RunOutcome = { runId: randomUUID(), monitor: spec.name, status: 'skipped', error: 'the previous run of this monitor is still running', windowStartMs: endMs - spec.windowMs, windowEndMs: endMs, durationMs: 0, results: 0, breaches: 0 };
-      this.runsTotal.inc({ monitor: spec.name, status: 'skipped' });
+    const outcome = await this.runs.tick(spec, endMs);
+    this.runsTotal.inc({ monitor: spec.name, status: outcome.status });
+    if (outcome.status === 'skipped') {
       this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`);
-      await recordRun(this.ch, spec, skipped, endMs, Date.now()).catch(() => undefined);
-      return skipped;
-    }
-    const run = runMonitor(this.ch, spec, endMs);
-    this.running.set(spec.name, run);
-    try {
-      const outcome = await run;
-      this.runsTotal.inc({ monitor: spec.name, status: outcome.status });
-      this.runSeconds.observe({ monitor: spec.name }, outcome.durationMs / 1000);
-      this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
-      if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
-      else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
+      await recordRun(this.ch, spec, outcome, endMs, Date.now()).catch(() => undefined);
       return outcome;
-    } finally {
-      this.running.delete(spec.name);
     }
+    this.runSeconds.observe({ monitor: spec.name }, outcome.durationMs / 1000);
+    this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
+    if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
+    else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
+    return outcome;
   }
 
   private async catchUp(spec: MonitorSpec): Promise<void> {
@@ -75,21 +66,14 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     const last = await lastWindowEnd(this.ch, spec.name).catch(() => undefined);
     if (last === undefined) return;
     const time = new CronTime(spec.schedule, 'UTC');
-    const missed: number[] = [];
-    let at = last;
-    for (;;) {
-      const next = time.getNextDateFrom(new Date(at)).toMillis();
-      if (next > Date.now()) break;
-      missed.push(next);
-      at = next;
-    }
-    for (const endMs of missed.slice(-spec.maxCatchUp)) await this.tick(spec, endMs);
-    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${Math.min(missed.length, spec.maxCatchUp)} of ${missed.length} missed runs`);
+    const missed = missedTicks((ms) => time.getNextDateFrom(new Date(ms)).toMillis(), last, Date.now(), spec.maxCatchUp);
+    for (const endMs of missed) await this.tick(spec, endMs);
+    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${missed.length} missed runs (at most ${spec.maxCatchUp})`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     for (const job of this.jobs) await job.stop();
-    await Promise.allSettled([...this.running.values()]);
+    await this.runs.idle();
     await this.ch.close();
   }
 }

@@ -7,3 +7,4 @@ export * from './queries';
 export * from './window';
 export * from './runner';
 export * from './dataset';
+export * from './ticks';
