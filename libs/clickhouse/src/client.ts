@@ -29,7 +29,8 @@ export interface ClickHouse {
   readonly database: string;
   command(sql: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
-  insert(table: string, rows: readonly object[]): Promise<void>;
+  /** Rows as objects, or already serialized as one JSON object each (text, see rows.ts). */
+  insert(table: string, rows: readonly (object | string)[]): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -46,7 +47,7 @@ class HttpClickHouse implements ClickHouse {
     return result.json<T>();
   }
 
-  async insert(table: string, rows: readonly object[]): Promise<void> {
+  async insert(table: string, rows: readonly (object | string)[]): Promise<void> {
     if (rows.length === 0) return;
     await this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' });
   }
@@ -70,6 +71,8 @@ export function createClickHouse(settings: ClickHouseSettings): ClickHouse {
     password: settings.password,
     request_timeout: settings.requestTimeoutMs,
     log: { level: ClickHouseLogLevel.OFF }, // errors are reported by the callers, with context
+    // a row that is already JSON text goes in as it is (the ingest hot path builds rows as text)
+    json: { parse: JSON.parse, stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)) },
   });
   return new HttpClickHouse(client, settings.database);
 }

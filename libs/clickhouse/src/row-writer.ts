@@ -3,7 +3,8 @@ import type { RawTable } from './tables';
 
 export interface TableRow {
   table: RawTable;
-  row: object;
+  /** an object, or one JSON object as text */
+  row: object | string;
 }
 
 export interface InsertObserver {
@@ -19,7 +20,7 @@ export class RowWriter {
   constructor(private readonly ch: ClickHouse, private readonly observer: InsertObserver = {}) {}
 
   async write(rows: readonly TableRow[]): Promise<void> {
-    const byTable = new Map<RawTable, object[]>();
+    const byTable = new Map<RawTable, (object | string)[]>();
     for (const { table, row } of rows) {
       const list = byTable.get(table);
       if (list) list.push(row);
