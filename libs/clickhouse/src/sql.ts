@@ -60,10 +60,19 @@ export function identifier(name: string): string {
   return `\`${escapeBody(name, '`')}\``;
 }
 
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** UTC 'YYYY-MM-DD hh:mm:ss', the text form of DateTime that every ClickHouse version parses. */
 export function formatDateTime(date: Date | number): string {
-  const d = typeof date === 'number' ? new Date(date) : date;
-  return d.toISOString().slice(0, 19).replace('T', ' ');
+  const ms = typeof date === 'number' ? date : date.getTime();
+  const second = Math.floor(ms / 1000);
+  // ingest formats many timestamps of the same second in a row: remember the last one
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** A name that is inserted into SQL unquoted must be a plain identifier (used for database names in DDL). */
