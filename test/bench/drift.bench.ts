@@ -62,7 +62,8 @@ async function main(): Promise<void> {
       minSamples: 100, segmentByVersion: true, latency: true, latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
     };
     const where = `model = 'bench' AND ts >= toDateTime(${literal(formatDateTime(window.startMs))}, 'UTC') AND ts < toDateTime(${literal(formatDateTime(window.endMs))}, 'UTC')`;
-    const floorSql = `SELECT count(), sum(arraySum(num_values)), sum(length(num_names)), sum(length(cat_names)), sum(length(arrayStringConcat(cat_values))), sum(latency_ms), countIf(status = 'error'), uniqExact(model_version) FROM predictions FINAL WHERE ${where}`;
+    // the columns a run reads (the run counts without FINAL, so the floor has none either)
+    const floorSql = `SELECT count(), sum(arraySum(num_values)), sum(length(num_names)), sum(length(cat_names)), sum(length(arrayStringConcat(cat_values))), sum(latency_ms), countIf(status = 'error'), uniqExact(model_version), sum(length(event_id)) FROM predictions WHERE ${where}`;
     const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
       const s = performance.now();
       const r = await fn();
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     const [result, runMs] = await timed(() => runDriftJob(traced, job));
     const breached = (result.drift as { breached: number; model_version: string; feature: string; method: string }[]).filter((r) => r.breached && r.model_version === '*');
     log(`drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`);
-    log(`floor (one scan of the same columns, FINAL): ${floorMs.toFixed(0)} ms`);
+    log(`floor (one scan of the same columns): ${floorMs.toFixed(0)} ms`);
 
     // the naive way: rows into Node, the same libs/stats functions
     const naiveStart = performance.now();
