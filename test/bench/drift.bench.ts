@@ -22,7 +22,7 @@ const BASELINE_EVENTS = Number(process.env.BASELINE_EVENTS ?? 1_000_000);
 const HOUR = 3_600_000;
 
 async function main(): Promise<void> {
-  const box = await sandbox('benchdrift', 1);
+  const box = await sandbox('benchdrift', 1, 1_800_000);
   const log = (m: string) => console.log(`[bench] ${m}`);
   const t0 = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
   const baselineRange = { startMs: t0, endMs: t0 + HOUR };

@@ -44,9 +44,9 @@ export interface Sandbox {
 }
 
 /** Own topics, database (migrated) and consumer group for one test file. */
-export async function sandbox(label: string, partitions = 3): Promise<Sandbox> {
+export async function sandbox(label: string, partitions = 3, requestTimeoutMs = 30_000): Promise<Sandbox> {
   const name = uniqueName(label);
-  const clickhouse: ClickHouseSettings = { url: CLICKHOUSE_URL, database: name, username: 'default', password: '', requestTimeoutMs: 30_000 };
+  const clickhouse: ClickHouseSettings = { url: CLICKHOUSE_URL, database: name, username: 'default', password: '', requestTimeoutMs };
   await ensureDatabase(clickhouse);
   const ch = createClickHouse(clickhouse);
   await migrate(ch);
