@@ -7,6 +7,7 @@ import { kolmogorovPelzGoodCdf } from './kolmogorovPelzGoodCdf';
 import { kolmogorovPomeranzCdf } from './kolmogorovPomeranzCdf';
 import { kstwoSf } from './kstwoSf';
 import { smirnovSf } from './smirnovSf';
+import { smirnovSfSampled } from './smirnovSfSampled';
 import { StatsInputError } from './statsInputError';
 
 const fixtures = loadScipyFixtures();
@@ -25,10 +26,49 @@ test('smirnovSf matches scipy.special.smirnov', () => {
   }
 });
 
+test('kstwoSf matches scipy for large n, where 2 * smirnovSf samples the Smirnov sum', () => {
+  // n = 1e5..1e8 across 2.2 <= n d^2 < 370, d >= 1/2, and n near the switch between sampling and
+  // summing every term. Measured: <= 2.2e-16 on these fixtures, <= 5.8e-16 on 3100 random cases.
+  // Results below 1e-310 are subnormal (few significant bits), and there scipy's own sum
+  // underflows to 0 first (kstwo.sf(0.0608, 1e5) = 0; here 8.6e-322), hence the absolute floor.
+  assert.ok(fixtures.kstwoSfLargeN.length >= 60);
+  for (const c of fixtures.kstwoSfLargeN) {
+    assertClose(kstwoSf(c.d, c.n), c.sf, { rel: 1e-15, abs: 1e-310 }, `kstwoSf(${c.d}, ${c.n})`);
+  }
+});
+
+test('smirnovSf matches scipy.special.smirnov for large n, including n d^2 below kstwo range', () => {
+  // Measured: <= 6.8e-16 on these fixtures, all of it scipy's error at n = 1e6, d = 1e-4 (a 30-digit
+  // sum of all 10^6 terms matches smirnovSf to 1.7e-17); same subnormal floor as above.
+  for (const c of fixtures.smirnovSfLargeN) {
+    assertClose(smirnovSf(c.n, c.d), c.sf, { rel: 1e-15, abs: 1e-310 }, `smirnovSf(${c.n}, ${c.d})`);
+  }
+});
+
+test('kstwoSf in the 2 * smirnovSf branch costs well under the O(n) sum it replaces', () => {
+  // The term-by-term sum took 150-320 ms per call at n = 1e5 and 1.4-2 s at n = 1e6; now
+  // 30-200 us. A 20 ms bound catches a return to O(n) without being sensitive to machine load.
+  const calls: Array<[number, number]> = [
+    [0.005, 166666],
+    [0.01, 100000],
+    [0.0015, 1000000],
+    [0.01, 1000000],
+    [0.001, 10000000],
+  ];
+  for (const [d, n] of calls) {
+    kstwoSf(d, n); // warm up
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 5; i++) kstwoSf(d, n);
+    const perCallMs = Number(process.hrtime.bigint() - started) / 1e6 / 5;
+    assert.ok(perCallMs < 20, `kstwoSf(${d}, ${n}) took ${perCallMs.toFixed(1)} ms per call`);
+  }
+});
+
 test('Kolmogorov distribution pieces match their doc-comment examples', () => {
   assertClose(kstwoSf(0.5, 5), 0.112, { rel: 1e-14 });
   assertClose(kstwoSf(0.01, 5000), 0.6954557253913853, { rel: 1e-13 });
   assertClose(smirnovSf(5, 0.5), 0.056, { rel: 1e-14 });
+  assertClose(smirnovSfSampled(100000, 0.01, 98999), 2.046639011774627e-9, { rel: 1e-15 });
   assert.equal(smirnovSf(1, 0.3), 0.7);
   assertClose(kolmogorovDurbinCdf(10, 0.274), 0.6284796154565043, { rel: 1e-13 });
   assertClose(kolmogorovPomeranzCdf(10, 0.4), 0.9410107548000007, { rel: 1e-14 });

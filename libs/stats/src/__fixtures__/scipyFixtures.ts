@@ -28,6 +28,8 @@ export interface ScipyFixtures {
   }>;
   kstwoSf: Array<{ n: number; d: number; sf: number }>;
   smirnovSf: Array<{ n: number; d: number; sf: number }>;
+  kstwoSfLargeN: Array<{ n: number; d: number; sf: number }>;
+  smirnovSfLargeN: Array<{ n: number; d: number; sf: number }>;
   chiSquareTest: Array<{
     name: string;
     reference: Record<string, number>;
