@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
 import { quantileBinEdges } from '@driftwatch/stats';
 import { DEFAULT_GRID_BINS, gridCounts, gridFromSorted, type Grid } from './grid';
-import { categoryCounts, numericCounts, PREDICTION_FEATURE, type NumericBinning } from './queries';
+import { categoryCounts, featureArraysSql, numericCounts, type NumericBinning } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export type FeatureKind = 'numeric' | 'categorical';
@@ -118,16 +118,14 @@ export function baselineFromRecords(name: string, model: string, source: string,
 export async function baselineFromRange(ch: ClickHouse, name: string, model: string, range: TimeRange, options: BaselineOptions = {}, nowMs = Date.now()): Promise<Baseline> {
   const source = `range:${new Date(range.startMs).toISOString()}..${new Date(range.endMs).toISOString()}`;
   const numericSql = `SELECT name, count() AS n, avg(value) AS mean, stddevPop(value) AS std, min(value) AS min, max(value) AS max FROM
-    (SELECT arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all,
-            arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all
+    (SELECT ${featureArraysSql('numeric', true)}
      FROM ${featureSource(model, range, 'num_names, num_values, prediction_num')})
     ARRAY JOIN names_all AS name, values_all AS value GROUP BY name`;
   const stats = await ch.query<{ name: string; n: string; mean: number; std: number; min: number; max: number }>(numericSql);
   const samples = await ch.query<{ name: string; sample: number[] }>(
     `SELECT name, groupArray(value) AS sample FROM (
        SELECT name, value FROM
-         (SELECT event_id, arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all,
-                 arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all
+         (SELECT event_id, ${featureArraysSql('numeric', true)}
           FROM ${featureSource(model, range, 'event_id, num_names, num_values, prediction_num')})
        ARRAY JOIN names_all AS name, values_all AS value
        ORDER BY name, cityHash64(event_id) LIMIT ${BASELINE_SAMPLE} BY name)
@@ -151,7 +149,7 @@ export async function baselineFromRange(ch: ClickHouse, name: string, model: str
     }
   }
   const catNames = await ch.query<{ name: string }>(
-    `SELECT DISTINCT name FROM (SELECT arrayJoin(arrayConcat(cat_names, if(isNull(prediction_str), emptyArrayString(), [${literal(PREDICTION_FEATURE)}]))) AS name FROM ${featureSource(model, range, 'cat_names, prediction_str')})`,
+    `SELECT DISTINCT arrayJoin(names_all) AS name FROM (SELECT ${featureArraysSql('categorical', true)} FROM ${featureSource(model, range, 'cat_names, cat_values, prediction_str')})`,
   );
   const cats = await categoryCounts(ch, model, range, catNames.map((c) => c.name));
   const merged = new Map<string, Map<string, number>>();

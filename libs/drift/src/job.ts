@@ -1,7 +1,7 @@
 import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
 import type { Baseline, BaselineFeature, FeatureKind } from './baseline';
 import { evaluateFeature, type Method, type Thresholds, type WindowFeature } from './evaluate';
-import { dedupedCounts, healthRows, PREDICTION_FEATURE } from './queries';
+import { dedupedCounts, featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export interface FeatureSetting {
@@ -182,8 +182,7 @@ async function attachExactSamples(ch: ClickHouse, job: DriftJob, numeric: Baseli
   const names = small.map((b) => b.feature);
   const rows = await ch.query<{ model_version: string; name: string; vals: number[] }>(
     `SELECT model_version, name, groupArray(value) AS vals FROM
-       (SELECT model_version, arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all,
-               arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS values_all
+       (SELECT model_version, ${featureArraysSql('numeric', true)}
         FROM ${featureSource(job.model, job.window, 'num_names, num_values, prediction_num')})
      ARRAY JOIN names_all AS name, values_all AS value
      WHERE name IN (${names.map(literal).join(', ')})
