@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { attemptWebhook, verifyWebhook } from '@driftwatch/alerting';
+
+/** A real HTTP receiver on loopback: answers with the scripted statuses, verifies every signature. */
+const SECRET = 'whsec_ZHJpZnR3YXRjaC10ZXN0LXNlY3JldA==';
+let server: Server;
+let url = '';
+const script: (number | 'hang')[] = [];
+const received: { headers: IncomingHttpHeaders; body: string; verified: boolean }[] = [];
+
+before(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body, verified: verifyWebhook(SECRET, req.headers as Record<string, string>, body) });
+      const next = script.shift() ?? 200;
+      if (next === 'hang') return; // never answers: the sender's timeout must fire
+      res.writeHead(next).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+});
+
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+test('signed deliveries: 5xx, 429 and timeouts are retryable, other 4xx are not, the id is the same on every attempt', async () => {
+  script.push(500, 429, 'hang', 404, 200);
+  const body = JSON.stringify({ model: 'fraud', state: 'firing' });
+  const results = [];
+  for (let i = 0; i < 5; i++) results.push(await attemptWebhook({ url, secret: SECRET, id: 'dlv_42', body, timeoutMs: 500 }));
+  assert.deepEqual(results.map((r) => [r.ok, r.status, r.retryable]), [
+    [false, 500, true],
+    [false, 429, true],
+    [false, undefined, true],
+    [false, 404, false],
+    [true, 200, false],
+  ]);
+  assert.match(results[2]!.error!, /timed out after 500 ms/);
+  assert.equal(received.length, 5);
+  assert.ok(received.every((r) => r.verified), 'every attempt carries a valid signature');
+  assert.deepEqual([...new Set(received.map((r) => r.headers['webhook-id']))], ['dlv_42']);
+  assert.equal(received[4]!.body, body);
+});
+
+test('a receiver that is down is a retryable network error', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const r = await attemptWebhook({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET, id: 'dlv_43', body: '{}', timeoutMs: 1000 });
+  assert.equal(r.ok, false);
+  assert.equal(r.retryable, true);
+  assert.match(r.error!, /ECONNREFUSED|fetch failed/);
+});
