@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
-import { quantileBinEdges } from '@driftwatch/stats';
+import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { DEFAULT_GRID_BINS, gridCounts, gridFromSorted, type Grid } from './grid';
 import { categoryCounts, featureArraysSql, numericCounts, type NumericBinning } from './queries';
 import { featureSource, type TimeRange } from './window';
@@ -64,12 +64,7 @@ function numericFeature(feature: string, values: number[], options: BaselineOpti
   const sorted = Float64Array.from(values).sort();
   const psiEdges = quantileBinEdges(sorted, options.psiBins ?? 10);
   const grid = gridFromSorted(sorted, options.gridBins ?? DEFAULT_GRID_BINS);
-  const psiCounts = new Array<number>(psiEdges.length + 1).fill(0);
-  for (const v of sorted) {
-    let k = 0;
-    while (k < psiEdges.length && v >= psiEdges[k]!) k++;
-    psiCounts[k]!++;
-  }
+  const psiCounts = binCounts(psiEdges, sorted);
   const list = Array.from(sorted);
   const sample = list.length <= BASELINE_SAMPLE ? list : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
   return { feature, kind: 'numeric', n: list.length, psiEdges, psiCounts, grid, gridCounts: gridCounts(grid, sorted), categories: [], categoryCounts: [], ...summary(list), sample };

@@ -144,9 +144,12 @@ const ALL = '*';
  * copies (raw - all copies + one copy).
  */
 export async function dedupedCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
-  const [extra] = await ch.query<{ predictions: string | null; features: string | null }>(extraCopiesSql(model, range));
+  const [[extra], numeric, categories] = await Promise.all([
+    ch.query<{ predictions: string | null; features: string | null }>(extraCopiesSql(model, range)),
+    numericCounts(ch, model, range, binnings, 'raw'),
+    categoryCounts(ch, model, range, categorical, 'raw'),
+  ]);
   const extraCopies = Number(extra?.predictions ?? 0) + Number(extra?.features ?? 0);
-  const [numeric, categories] = await Promise.all([numericCounts(ch, model, range, binnings, 'raw'), categoryCounts(ch, model, range, categorical, 'raw')]);
   if (extraCopies > 0) {
     await numericCounts(ch, model, range, binnings, 'dupCopies', -1, numeric);
     await numericCounts(ch, model, range, binnings, 'dupFirst', 1, numeric);
