@@ -1,2 +1,3 @@
+export * from './alerting-config';
 export * from './env';
 export * from './monitor-config';

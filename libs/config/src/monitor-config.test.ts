@@ -12,6 +12,7 @@ import {
   parseMonitorConfig,
   type MonitorSpec,
 } from './monitor-config';
+import { DEFAULT_ALERTING } from './alerting-config';
 
 const MINIMAL = `
 version: 1
@@ -59,8 +60,9 @@ test('a minimal file gets every default', () => {
     prediction: true,
     latency: true,
     enabled: true,
+    rules: [],
   };
-  assert.deepEqual(config, { version: 1, monitors: [expected] });
+  assert.deepEqual(config, { version: 1, monitors: [expected], alerting: { ...DEFAULT_ALERTING, channels: {} } });
   assert.deepEqual({ ...DEFAULT_MONITOR_SETTINGS }, {
     schedule: expected.schedule,
     windowMs: expected.windowMs,
@@ -93,9 +95,6 @@ defaults:
     wasserstein: 3.5
   psi_bins: 20
   latency_quantiles: [0.99, 0.5]
-rules:
-  - when: drift
-    notify: oncall
 monitors:
   - name: flight-delay-hourly
     model: flight-delay
@@ -120,14 +119,11 @@ monitors:
     prediction: false
     latency: false
     enabled: false
-    rules: { any: [1, 2] }
-    retraining: { pipeline: nightly }
   - name: flight-delay-daily
     model: flight-delay
     baseline: flights-jan
     thresholds: { psi: null }
 `);
-  assert.deepEqual(config.rules, [{ when: 'drift', notify: 'oncall' }]);
   const [hourly, daily] = config.monitors;
   const hourlyThresholds = { psi: 0.25, ksPValue: 0.05, chi2PValue: 0.01, js: null, wasserstein: 3.5 };
   assert.deepEqual(hourly, {
@@ -155,8 +151,7 @@ monitors:
     prediction: false,
     latency: false,
     enabled: false,
-    rules: { any: [1, 2] },
-    retraining: { pipeline: 'nightly' },
+    rules: [],
   });
   assert.deepEqual(daily, {
     name: 'flight-delay-daily',
@@ -178,6 +173,7 @@ monitors:
     prediction: true,
     latency: true,
     enabled: true,
+    rules: [],
   });
   // Each monitor owns its lists: changing one changes no other, nor the defaults.
   hourly.numericMethods.push('psi');
@@ -233,7 +229,7 @@ test('an unknown key is an error, with the keys that are allowed there', () => {
   );
   assert.equal(
     problemsOf(`version: 1\ndefaults: { thresholds: { kl: 0.1 } }\nmonitors: [{ name: a, model: m, baseline: b }]\nretraining: {}\n`),
-    'monitors.yaml: retraining: unknown key; expected one of version, defaults, monitors, rules\n' +
+    'monitors.yaml: retraining: unknown key; expected one of version, defaults, alerting, rules, monitors\n' +
       'monitors.yaml: defaults.thresholds.kl: unknown key; expected one of psi, ks_p_value, chi2_p_value, js, wasserstein',
   );
   assert.equal(
@@ -363,7 +359,7 @@ test('a missing required key', () => {
     'monitors.yaml: version: missing key; expected 1\nmonitors.yaml: monitors: [] is invalid: expected a non-empty list of monitors',
   );
   assert.equal(problemsOf('version: 1\n'), 'monitors.yaml: monitors: missing key; expected a non-empty list of monitors');
-  assert.equal(problemsOf('# nothing yet\n'), 'monitors.yaml: the file is empty; expected a map with keys version, defaults, monitors, rules');
+  assert.equal(problemsOf('# nothing yet\n'), 'monitors.yaml: the file is empty; expected a map with keys version, defaults, alerting, rules, monitors');
 });
 
 test('a baseline range needs zoned ISO times with from before to', () => {
@@ -446,15 +442,11 @@ monitors:
   assert.equal(error.problems.length, 11);
 });
 
-test('rules and retraining pass through untouched; a feature may be named __proto__', () => {
-  const config = parseMonitorConfig(`${MINIMAL}    rules: null\n    features:\n      __proto__: { type: numeric }\nrules: { anything: [goes, { here: 1 }] }\n`);
-  assert.deepEqual(config.rules, { anything: ['goes', { here: 1 }] });
+test('a feature may be named __proto__', () => {
+  const config = parseMonitorConfig(`${MINIMAL}    features:\n      __proto__: { type: numeric }\n`);
   const [monitor] = config.monitors;
-  assert.equal(monitor.rules, null);
-  assert.ok(!('retraining' in monitor));
   assert.ok(monitor.features !== 'all' && Object.hasOwn(monitor.features, '__proto__'));
   assert.equal(Object.getPrototypeOf(monitor.features), Object.prototype);
-  assert.ok(!('rules' in parseMonitorConfig(MINIMAL)));
 });
 
 test('parseDuration reads <int><unit> and nothing else; formatDuration is its inverse', () => {

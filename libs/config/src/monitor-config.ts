@@ -11,8 +11,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LIMITS, NAME_RE } from '@driftwatch/contracts';
+import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
+import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
+import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
+import type { Env } from './env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';
@@ -83,16 +86,15 @@ export interface MonitorSpec extends MonitorSettings {
   /** Latency quantiles, error rate and throughput. */
   latency: boolean;
   enabled: boolean;
-  /** Passed through untouched; present only when the file has the key. */
-  rules?: unknown;
-  retraining?: unknown;
+  /** The file's top-level rules first, then the monitor's own. */
+  rules: RuleSpec[];
+  retraining?: RetrainingSpec;
 }
 
 export interface MonitorConfig {
   version: 1;
   monitors: MonitorSpec[];
-  /** Passed through untouched; present only when the file has the key. */
-  rules?: unknown;
+  alerting: AlertingSettings;
 }
 
 /** The built-in defaults, which `defaults:` in the file overrides key by key. */
@@ -135,7 +137,7 @@ export class MonitorConfigError extends Error {
  * Reads and checks a monitor config file.
  * @throws {MonitorConfigError} when the file cannot be read (naming its absolute path) or is invalid
  */
-export function loadMonitorConfig(path: string): MonitorConfig {
+export function loadMonitorConfig(path: string, env: Env = process.env): MonitorConfig {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -156,7 +158,7 @@ export function loadMonitorConfig(path: string): MonitorConfig {
  * @param source - the file name used in messages
  * @throws {MonitorConfigError} listing every problem found
  */
-export function parseMonitorConfig(text: string, source = 'monitors.yaml'): MonitorConfig {
+export function parseMonitorConfig(text: string, source = 'monitors.yaml', env: Env = process.env): MonitorConfig {
   const problems = new Problems(source);
   const lineCounter = new LineCounter();
   // The core schema even under a `%YAML 1.1` directive: times stay strings (checked for a zone), yes/no are not booleans.
@@ -185,102 +187,13 @@ export function parseMonitorConfig(text: string, source = 'monitors.yaml'): Moni
     problems.syntax((error as Error).message, undefined, '');
     throw new MonitorConfigError(source, problems.list);
   }
-  const config = readRoot(root, problems);
+  const config = readRoot(root, problems, env);
   if (problems.list.length > 0 || config === undefined) throw new MonitorConfigError(source, problems.list);
   return config;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Collecting problems
-
-type YamlMap = Record<string, unknown>;
-
-class Problems {
-  readonly list: MonitorConfigProblem[] = [];
-
-  constructor(private readonly source: string) {}
-
-  invalid(path: string, value: unknown, expected: string): undefined {
-    const where = path ? `${this.source}: ${path}:` : `${this.source}:`;
-    this.list.push({ path, value, expected, message: `${where} ${show(value)} is invalid: expected ${expected}` });
-    return undefined;
-  }
-
-  missing(path: string, expected: string): undefined {
-    this.list.push({ path, value: undefined, expected, message: `${this.source}: ${path}: missing key; expected ${expected}` });
-    return undefined;
-  }
-
-  emptyFile(expected: string): undefined {
-    this.list.push({ path: '', value: null, expected, message: `${this.source}: the file is empty; expected ${expected}` });
-    return undefined;
-  }
-
-  unknownKeys(map: YamlMap, path: string, allowed: readonly string[]): void {
-    for (const key of Object.keys(map)) {
-      if (allowed.includes(key)) continue;
-      const expected = `one of ${allowed.join(', ')}`;
-      const at = child(path, key);
-      this.list.push({ path: at, value: map[key], expected, message: `${this.source}: ${at}: unknown key; expected ${expected}` });
-    }
-  }
-
-  syntax(yamlMessage: string, pos: { line: number; col: number } | undefined, hint: string): void {
-    // yaml's pretty message is "<reason> at line L, column C:\n\n<excerpt>"; the position goes first instead.
-    const reason = yamlMessage.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim() + hint;
-    const where = pos ? `${this.source}:${pos.line}:${pos.col}` : this.source;
-    // One line per mistake: `schedule: * * * * *` is four alias errors on one line.
-    if (pos && this.list.some((p) => p.line === pos.line && p.value === reason)) return;
-    this.list.push({
-      path: '',
-      value: reason,
-      expected: 'valid YAML',
-      message: `${where}: invalid YAML: ${reason}`,
-      ...(pos ? { line: pos.line, column: pos.col } : {}),
-    });
-  }
-}
-
-const ALIAS_HINT = '; a plain value starting with * is a YAML alias: quote it, like "*/10 * * * *"';
-
-function show(value: unknown): string {
-  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
-}
-
-/** `monitors[0]`, `monitors[0].window`, `features["dep-hour"]`: names that are not identifiers are quoted. */
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path ? `${path}.${key}` : key;
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-function isMap(value: unknown): value is YamlMap {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-function has(map: YamlMap, key: string): boolean {
-  return Object.hasOwn(map, key);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Values
-
-/** The names events carry (model, feature), so the same pattern: defined once in contracts. */
-const NAME_CHARS = `1 to ${LIMITS.maxNameLength} letters, digits and _ . : -`;
-
-function readName(value: unknown, path: string, p: Problems, what: string): string | undefined {
-  return typeof value === 'string' && NAME_RE.test(value) ? value : p.invalid(path, value, `${what} of ${NAME_CHARS}`);
-}
-
-function readBoolean(value: unknown, path: string, p: Problems): boolean | undefined {
-  return typeof value === 'boolean' ? value : p.invalid(path, value, 'true or false');
-}
-
-function readInt(value: unknown, path: string, p: Problems, min: number, max?: number): number | undefined {
-  const ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max);
-  return ok ? value : p.invalid(path, value, max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`);
-}
+// Methods
 
 /** A non-empty list of distinct methods from `allowed`. */
 function readMethods<T extends DriftMethod>(value: unknown, path: string, p: Problems, allowed: readonly T[], expected: (method: unknown) => string): T[] | undefined {
@@ -292,10 +205,6 @@ function readMethods<T extends DriftMethod>(value: unknown, path: string, p: Pro
     else seen.add(item);
   }
   return seen.size === value.length ? [...seen] : undefined;
-}
-
-function readList(value: unknown, path: string, p: Problems, expected: string): unknown[] | undefined {
-  return Array.isArray(value) ? value : p.invalid(path, value, expected);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,7 +320,7 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
 // ---------------------------------------------------------------------------------------------
 // The file
 
-const ROOT_KEYS = ['version', 'defaults', 'monitors', 'rules'] as const;
+const ROOT_KEYS = ['version', 'defaults', 'alerting', 'rules', 'monitors'] as const;
 const MONITOR_KEYS = [
   'name',
   'model',
@@ -428,7 +337,7 @@ const MONITOR_KEYS = [
 const FEATURE_KEYS = ['type', 'methods', 'thresholds'] as const;
 const BASELINE_KEYS = ['from', 'to'] as const;
 
-function readRoot(root: unknown, p: Problems): MonitorConfig | undefined {
+function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefined {
   if (root === null || root === undefined) return p.emptyFile(`a map with keys ${ROOT_KEYS.join(', ')}`);
   if (!isMap(root)) return p.invalid('', root, `a map with keys ${ROOT_KEYS.join(', ')}`);
   if (!has(root, 'version')) p.missing('version', '1');
@@ -447,6 +356,12 @@ function readRoot(root: unknown, p: Problems): MonitorConfig | undefined {
     }
   }
 
+  const alerting = has(root, 'alerting') ? readAlerting(root.alerting, 'alerting', p, env) : { ...DEFAULT_ALERTING, channels: {} };
+  // Top-level rules apply to every monitor; a metric a monitor does not compute never fires there.
+  const declared = isMap(root.alerting) && isMap(root.alerting.channels) ? Object.keys(root.alerting.channels) : [];
+  const anyMetric: RuleContext = { methods: new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS]), latency: true, channelNames: declared };
+  const sharedRules = has(root, 'rules') ? readRules(root.rules, 'rules', p, anyMetric) : [];
+
   const monitors: MonitorSpec[] = [];
   if (!has(root, 'monitors')) p.missing('monitors', 'a non-empty list of monitors');
   else if (!Array.isArray(root.monitors) || root.monitors.length === 0) p.invalid('monitors', root.monitors, 'a non-empty list of monitors');
@@ -460,15 +375,15 @@ function readRoot(root: unknown, p: Problems): MonitorConfig | undefined {
         if (first !== undefined) p.invalid(child(path, 'name'), name, `a name no other monitor has (monitors[${first}] has it)`);
         else firstIndexOf.set(name, i);
       }
-      const monitor = readMonitor(item, path, p, defaults);
+      const monitor = readMonitor(item, path, p, defaults, declared, sharedRules);
       if (monitor) monitors.push(monitor);
     }
   }
-  return { version: 1, monitors, ...(has(root, 'rules') ? { rules: root.rules } : {}) };
+  return { version: 1, monitors, alerting };
 }
 
 /** undefined when the monitor lacks a usable name, model or baseline (already reported). */
-function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonly<MonitorSettings>): MonitorSpec | undefined {
+function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonly<MonitorSettings>, channelNames: readonly string[], sharedRules: readonly RuleSpec[]): MonitorSpec | undefined {
   if (!isMap(item)) return p.invalid(path, item, 'a monitor: a map with name, model and baseline');
   p.unknownKeys(item, path, MONITOR_KEYS);
   const at = (key: string) => child(path, key);
@@ -515,6 +430,12 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
     }
   }
 
+  const methods = new Set<string>([...settings.numericMethods, ...settings.categoricalMethods]);
+  if (features !== 'all') for (const f of Object.values(features)) for (const m of f.methods ?? []) methods.add(m);
+  const ctx: RuleContext = { methods, latency, ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}), channelNames };
+  const rules = [...sharedRules, ...(has(item, 'rules') ? readRules(item.rules, at('rules'), p, ctx, sharedRules) : [])];
+  const retraining = has(item, 'retraining') ? readRetraining(item.retraining, at('retraining'), p, ctx) : undefined;
+
   if (name === undefined || model === undefined || baseline === undefined) return undefined;
   return {
     name,
@@ -526,8 +447,8 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
     prediction,
     latency,
     enabled,
-    ...(has(item, 'rules') ? { rules: item.rules } : {}),
-    ...(has(item, 'retraining') ? { retraining: item.retraining } : {}),
+    rules,
+    ...(retraining ? { retraining } : {}),
   };
 }
 

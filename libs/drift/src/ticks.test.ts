@@ -15,6 +15,7 @@ const spec = (name: string): MonitorSpec => ({
   prediction: true,
   latency: true,
   enabled: true,
+  rules: [],
 });
 
 test('a tick during a slow run of the same monitor is skipped; other monitors still run', async () => {
