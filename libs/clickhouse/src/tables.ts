@@ -9,6 +9,8 @@ export const TABLES = {
   monitorRuns: 'monitor_runs',
   driftResults: 'drift_results',
   healthResults: 'health_results',
+  alertEvents: 'alert_events',
+  alertDeliveries: 'alert_deliveries',
 } as const;
 
 export type RawTable = (typeof TABLES)['predictions' | 'features' | 'labels' | 'deadLetters'];

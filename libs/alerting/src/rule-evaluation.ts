@@ -1,0 +1,132 @@
+import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Condition, type ModelMetric, type RuleSpec } from '@driftwatch/config';
+import type { Comparison, Evidence } from './notification';
+
+/** The columns of a drift_results row that rules read (libs/drift writes them). */
+export interface DriftResult {
+  model_version: string;
+  feature: string;
+  method: string;
+  status: 'ok' | 'insufficient_data';
+  value: number | null;
+  value_lo: number | null;
+  value_hi: number | null;
+  p_value: number | null;
+  p_value_lo: number | null;
+  p_value_hi: number | null;
+  threshold: number | null;
+  breached: number;
+}
+
+/** The columns of a health_results row that rules read. */
+export interface HealthResult {
+  model_version: string;
+  status: 'ok' | 'insufficient_data';
+  events: number;
+  error_rate: number | null;
+  events_per_s: number;
+  latency_p50_ms: number | null;
+  latency_p90_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
+}
+
+export const ALL_VERSIONS = '*';
+
+/** What one rule saw in one segment (model version) of a run; undefined = no verdict (insufficient data). */
+export interface Observation {
+  active: boolean;
+  evidence: Evidence[];
+}
+
+export function compare(value: number, op: Comparison, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+  }
+}
+
+/**
+ * The value a condition is checked on. A binned KS result is an interval [lo, hi] that holds
+ * the exact value; a condition is met only when the whole interval meets it (`> t` on lo,
+ * `< t` on hi), the same rule that decides `breached`: no alert on a maybe.
+ */
+function conditionValue(row: DriftResult, field: 'value' | 'p_value', op: Comparison): number | null {
+  const upward = op === '>' || op === '>=';
+  if (field === 'value') return (upward ? row.value_lo : row.value_hi) ?? row.value;
+  return (upward ? row.p_value_lo : row.p_value_hi) ?? row.p_value;
+}
+
+/** The methods' own breach direction, for listing breached results as evidence. */
+function breachEvidence(row: DriftResult): Evidence {
+  const pValueMethod = row.method === 'ks' || row.method === 'chi2';
+  return {
+    modelVersion: row.model_version,
+    feature: row.feature,
+    metric: pValueMethod ? `${row.method}.p_value` : row.method,
+    value: (pValueMethod ? row.p_value : row.value) ?? Number.NaN,
+    op: pValueMethod ? '<' : '>',
+    threshold: row.threshold ?? Number.NaN,
+  };
+}
+
+/** Features whose drift breached their threshold in a segment (each once, by its first breached method). */
+export function driftedFeatures(drift: readonly DriftResult[], version: string): Evidence[] {
+  const seen = new Map<string, Evidence>();
+  for (const row of drift) {
+    if (row.model_version === version && row.status === 'ok' && row.breached && !seen.has(row.feature)) seen.set(row.feature, breachEvidence(row));
+  }
+  return [...seen.values()];
+}
+
+function modelMetricValue(metric: ModelMetric, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): number | undefined {
+  if (metric === 'drifted_features') {
+    const judged = drift.some((r) => r.model_version === version && r.status === 'ok');
+    return judged ? driftedFeatures(drift, version).length : undefined;
+  }
+  const row = health.find((h) => h.model_version === version && h.status === 'ok');
+  const value = row?.[MODEL_METRICS[metric].column as keyof HealthResult];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A condition on a model-level metric in one segment; undefined when there is no verdict. */
+export function observeModelCondition(when: Condition, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): Observation | undefined {
+  if (isFeatureMetric(when.metric)) throw new Error(`${when.metric} is a feature metric`);
+  const value = modelMetricValue(when.metric, version, drift, health);
+  if (value === undefined) return undefined;
+  const active = compare(value, when.op, when.threshold);
+  const evidence: Evidence[] = active ? [{ modelVersion: version, metric: when.metric, value, op: when.op, threshold: when.threshold }] : [];
+  if (active && when.metric === 'drifted_features') evidence.push(...driftedFeatures(drift, version));
+  return { active, evidence };
+}
+
+/** The segments a rule is judged in: all versions together, or each version on its own. */
+export function ruleSegments(perVersion: boolean, drift: readonly DriftResult[], health: readonly HealthResult[]): string[] {
+  if (!perVersion) return [ALL_VERSIONS];
+  const versions = new Set([...drift.map((r) => r.model_version), ...health.map((h) => h.model_version)]);
+  versions.delete(ALL_VERSIONS);
+  return versions.size > 0 ? [...versions].sort() : [ALL_VERSIONS];
+}
+
+/** One rule in one segment of a run's results. */
+export function observeRule(rule: RuleSpec, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): Observation | undefined {
+  const when = rule.when;
+  if (!isFeatureMetric(when.metric)) return observeModelCondition(when, version, drift, health);
+  const { method, field } = FEATURE_METRICS[when.metric];
+  const evidence: Evidence[] = [];
+  let judged = false;
+  for (const row of drift) {
+    if (row.model_version !== version || row.method !== method || row.status !== 'ok') continue;
+    if (rule.features && !rule.features.includes(row.feature)) continue;
+    const value = conditionValue(row, field, when.op);
+    if (value === null || !Number.isFinite(value)) continue;
+    judged = true;
+    if (compare(value, when.op, when.threshold)) evidence.push({ modelVersion: version, feature: row.feature, metric: when.metric, value, op: when.op, threshold: when.threshold });
+  }
+  return judged ? { active: evidence.length > 0, evidence } : undefined;
+}
