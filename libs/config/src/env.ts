@@ -36,6 +36,16 @@ export class EnvReader {
     return n;
   }
 
+  /** `true` or `false` (case-insensitive); anything else is a mistake worth stopping for, not `false`. */
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.env[key];
+    if (value === undefined || value === '') return fallback;
+    const word = value.trim().toLowerCase();
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    throw new ConfigError(key, value, 'true or false');
+  }
+
   url(key: string, fallback: string, protocols: readonly string[] = ['http:', 'https:']): string {
     const value = this.string(key, fallback);
     let parsed: URL;
