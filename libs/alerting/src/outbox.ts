@@ -47,6 +47,8 @@ export interface OutboxOptions {
 export interface QueuedNotification {
   channel: string;
   notification: Notification;
+  /** The notices it carries (alert notices, or the retraining trigger). */
+  noticeIds: string[];
   runEndedMs: number;
 }
 
@@ -105,7 +107,7 @@ export class Outbox {
   async enqueue(items: readonly QueuedNotification[]): Promise<void> {
     const fresh = items.filter((i) => !this.pending.has(i.notification.id));
     if (fresh.length === 0) return;
-    const records = fresh.map(({ channel, notification, runEndedMs }): DeliveryRecord => {
+    const records = fresh.map(({ channel, notification, noticeIds, runEndedMs }): DeliveryRecord => {
       const target = this.channels.get(channel);
       return {
         deliveryId: notification.id,
@@ -115,7 +117,7 @@ export class Outbox {
         monitor: notification.monitor,
         model: notification.model,
         runId: notification.runId,
-        noticeIds: notification.alerts.map((a) => a.noticeId).concat(notification.kind === 'retraining' ? [notification.id] : []),
+        noticeIds,
         status: 'queued',
         attempt: 0,
         nextAttemptMs: this.now(),

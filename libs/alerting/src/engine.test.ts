@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_MONITOR_SETTINGS, type MonitorSpec, type RuleSpec } from '@driftwatch/config';
+import type { AttemptResult } from './delivery';
+import { AlertEngine, type RunReport } from './engine';
+import type { Channel, Notification } from './notification';
+import { Outbox, type DeliveryRecord, type OutboxStore } from './outbox';
+import type { DriftResult } from './rule-evaluation';
+import type { AlertEventRecord, AlertStore } from './store';
+
+/** The alert history in memory: a fake of ClickHouseAlertStore, same latest-row-wins reading. */
+class MemoryStore implements AlertStore, OutboxStore {
+  events: AlertEventRecord[] = [];
+  deliveries: DeliveryRecord[] = [];
+  async appendAlertEvents(records: readonly AlertEventRecord[]) {
+    this.events.push(...structuredClone(records));
+  }
+  async latestAlertEvents() {
+    const latest = new Map<string, AlertEventRecord>();
+    for (const e of this.events) latest.set(e.alertKey, e);
+    return [...latest.values()];
+  }
+  async lastRetraining() {
+    return new Map(this.events.filter((e) => e.status === 'triggered').map((e) => [e.alertKey, e.evaluatedAtMs]));
+  }
+  async appendDeliveries(records: readonly DeliveryRecord[]) {
+    this.deliveries.push(...structuredClone(records));
+  }
+  async unfinishedDeliveries() {
+    const latest = new Map<string, DeliveryRecord>();
+    for (const d of this.deliveries) latest.set(d.deliveryId, { ...d, payload: latest.get(d.deliveryId)?.payload || d.payload });
+    return [...latest.values()].filter((d) => d.status === 'queued' || d.status === 'retrying');
+  }
+  async queuedNotices() {
+    return new Set(this.deliveries.filter((d) => d.status === 'queued').flatMap((d) => d.noticeIds.map((id) => `${d.channel}\n${id}`)));
+  }
+}
+
+class RecordingChannel implements Channel {
+  readonly kind = 'webhook';
+  received: Notification[] = [];
+  constructor(readonly name: string) {}
+  async send(n: Notification): Promise<AttemptResult> {
+    this.received.push(n);
+    return { ok: true, status: 200, retryable: false };
+  }
+}
+
+const rule = (name: string, when: RuleSpec['when'], extra: Partial<RuleSpec> = {}): RuleSpec => ({ name, when, forRuns: 1, forMs: 0, severity: 'warning', labels: {}, routes: ['hook'], perVersion: false, ...extra });
+const psiOver = { metric: 'psi', op: '>', threshold: 0.2, text: 'psi > 0.2' } as const;
+
+const spec: MonitorSpec = {
+  ...DEFAULT_MONITOR_SETTINGS,
+  name: 'flights-hourly',
+  model: 'flights',
+  baseline: { kind: 'id', id: 'b' },
+  features: 'all',
+  excludeFeatures: [],
+  prediction: true,
+  latency: true,
+  enabled: true,
+  rules: [rule('input-drift', psiOver, { forRuns: 2 }), rule('many-drifted', { metric: 'drifted_features', op: '>=', threshold: 2, text: 'drifted_features >= 2' })],
+  retraining: { minDriftedFeatures: 3, criticalFeatures: ['dep_delay'], cooldownMs: 6 * 3_600_000, routes: ['pipeline'] },
+};
+
+function psiRow(feature: string, value: number, version = '*'): DriftResult {
+  return { model_version: version, feature, method: 'psi', status: 'ok', value, value_lo: null, value_hi: null, p_value: null, p_value_lo: null, p_value_hi: null, threshold: 0.2, breached: value > 0.2 ? 1 : 0 };
+}
+
+const HOUR = 3_600_000;
+function run(i: number, drift: DriftResult[]): RunReport {
+  return { runId: `run-${i}`, windowStartMs: i * HOUR, windowEndMs: (i + 1) * HOUR, baselineId: 'b@1', endedAtMs: (i + 1) * HOUR, drift, health: [] };
+}
+
+async function engine(store: MemoryStore) {
+  const hook = new RecordingChannel('hook');
+  const pipeline = new RecordingChannel('pipeline');
+  const outbox = new Outbox(store, new Map<string, Channel>([['hook', hook], ['pipeline', pipeline]]), { maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 1 });
+  await outbox.start();
+  const alerts = new AlertEngine(store, outbox, [spec], 4 * HOUR);
+  const recovered = await alerts.start();
+  return { alerts, outbox, hook, pipeline, recovered };
+}
+
+const drifting = [psiRow('dep_delay', 0.5), psiRow('distance', 0.3), psiRow('origin', 0.01)];
+const calm = [psiRow('dep_delay', 0.01), psiRow('distance', 0.02), psiRow('origin', 0.01)];
+
+test('one grouped notification per run and route; pending until for is met; one resolved notice', async () => {
+  const store = new MemoryStore();
+  const { alerts, outbox, hook } = await engine(store);
+  await alerts.evaluate(spec, run(0, drifting)); // many-drifted fires, input-drift pending
+  await alerts.evaluate(spec, run(1, drifting)); // input-drift fires
+  await alerts.evaluate(spec, run(2, drifting)); // nothing new (repeat interval 4h)
+  await alerts.evaluate(spec, run(3, calm)); // both resolve: one message
+  await outbox.idle();
+  const summary = hook.received.map((n) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join(','));
+  assert.deepEqual(summary, ['many-drifted:firing', 'input-drift:firing', 'input-drift:resolved,many-drifted:resolved']);
+  const firing = hook.received[1]!.alerts[0]!;
+  assert.deepEqual(firing.evidence.map((e) => `${e.feature} ${e.metric} ${e.value}`), ['dep_delay psi 0.5', 'distance psi 0.3']);
+  assert.equal(hook.received[0]!.sql.includes(`run_id = 'run-0'`), true);
+  assert.deepEqual(store.events.filter((e) => e.rule === 'input-drift').map((e) => e.status), ['pending', 'firing', 'firing', 'resolved']);
+});
+
+test('a restart in the middle of a firing alert sends no duplicate; a decided but unqueued notice is queued at start', async () => {
+  const store = new MemoryStore();
+  const first = await engine(store);
+  await first.alerts.evaluate(spec, run(0, drifting));
+  await first.outbox.idle();
+  assert.equal(first.hook.received.length, 1);
+
+  const second = await engine(store);
+  assert.equal(second.recovered, 0);
+  await second.alerts.evaluate(spec, run(1, drifting)); // input-drift fires now; many-drifted stays firing
+  await second.outbox.idle();
+  assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
+
+  // a crash after the state was recorded and before the outbox took it
+  const lost = store.deliveries.length;
+  await second.alerts.evaluate(spec, run(2, calm));
+  store.deliveries.splice(lost); // as if never queued
+  const third = await engine(store);
+  await third.outbox.idle();
+  assert.equal(third.recovered, 1);
+  assert.deepEqual(third.hook.received.map((n) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join()), ['input-drift:resolved,many-drifted:resolved']);
+  const fourth = await engine(store);
+  assert.equal(fourth.recovered, 0, 'queued once, never again');
+});
+
+test('retraining: a critical feature is enough evidence; the cooldown holds back the next trigger', async () => {
+  const store = new MemoryStore();
+  const { alerts, outbox, pipeline } = await engine(store);
+  const onlyCritical = [psiRow('dep_delay', 0.5), psiRow('distance', 0.01)];
+  await alerts.evaluate(spec, run(0, [psiRow('distance', 0.5)])); // one non-critical feature: not enough
+  await alerts.evaluate(spec, run(1, onlyCritical)); // triggered
+  await alerts.evaluate(spec, run(3, onlyCritical)); // 2 h later: cooldown (6 h)
+  await alerts.evaluate(spec, run(8, onlyCritical)); // 7 h later: triggered again
+  await outbox.idle();
+  assert.deepEqual(pipeline.received.map((n) => [n.kind, n.runId, n.retraining?.reason]), [
+    ['retraining', 'run-1', 'critical feature drifted: dep_delay'],
+    ['retraining', 'run-8', 'critical feature drifted: dep_delay'],
+  ]);
+  assert.deepEqual(pipeline.received[0]!.retraining!.driftedFeatures, [{ feature: 'dep_delay', method: 'psi', value: 0.5, threshold: 0.2 }]);
+  assert.deepEqual(store.events.filter((e) => e.kind === 'retraining').map((e) => e.status), ['triggered', 'suppressed', 'triggered']);
+});

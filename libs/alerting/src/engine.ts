@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import type { MonitorSpec, RuleSpec } from '@driftwatch/config';
+import { TABLES, literal } from '@driftwatch/clickhouse';
+import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
+import type { AlertNotice, Notification, RetrainingRequest } from './notification';
+import type { Outbox, QueuedNotification } from './outbox';
+import { driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import type { AlertEventRecord, AlertStore } from './store';
+
+/** What a finished monitor run hands to alerting. */
+export interface RunReport {
+  runId: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  baselineId: string;
+  /** When the run's results were stored: the start of the delivery-latency clock. */
+  endedAtMs: number;
+  drift: readonly DriftResult[];
+  health: readonly HealthResult[];
+}
+
+/** Stored with a row that calls for a notification, to enqueue it again after a crash. */
+interface StoredNotice {
+  kind: 'alert' | 'retraining';
+  monitor: string;
+  model: string;
+  runId: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  baselineId: string;
+  endedAtMs: number;
+  alert?: AlertNotice;
+  retraining?: RetrainingRequest;
+}
+
+interface Pending {
+  noticeId: string;
+  routes: readonly string[];
+  notice: StoredNotice;
+}
+
+export interface EvaluationOutcome {
+  events: AlertEventRecord[];
+  queued: QueuedNotification[];
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** The SQL that shows a run's evidence, as sent in every notification. */
+export function evidenceSql(runId: string): string {
+  return [
+    `SELECT model_version, feature, method, value, p_value, threshold, breached, window_n FROM ${TABLES.driftResults} WHERE run_id = ${literal(runId)} ORDER BY breached DESC, model_version, feature, method;`,
+    `SELECT model_version, events, error_rate, latency_p50_ms, latency_p99_ms FROM ${TABLES.healthResults} WHERE run_id = ${literal(runId)} ORDER BY model_version;`,
+  ].join('\n');
+}
+
+/**
+ * Turns monitor runs into alert state changes and notifications. State is kept in memory and
+ * appended to the alert history before any notification is queued; at start the latest state of
+ * every alert is read back, and a notification that was decided but never queued (a crash in
+ * between) is queued then. The outbox never queues one notice twice for one channel.
+ */
+export class AlertEngine {
+  private readonly states = new Map<string, AlertState>();
+  private readonly lastRetraining = new Map<string, number>();
+
+  constructor(
+    private readonly store: AlertStore,
+    private readonly outbox: Outbox,
+    private readonly monitors: readonly MonitorSpec[],
+    private readonly repeatIntervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reads the alert history back; queues what was decided but not queued. Returns how many were recovered. */
+  async start(): Promise<number> {
+    const names = this.monitors.map((m) => m.name);
+    const latest = await this.store.latestAlertEvents(names);
+    for (const row of latest) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
+    for (const [key, at] of await this.store.lastRetraining(names)) this.lastRetraining.set(key, at);
+    const missed: Pending[] = [];
+    for (const row of latest) {
+      if (!row.noticeId || !row.notice) continue;
+      const routes = row.routes.filter((route) => !this.outbox.wasQueued(route, row.noticeId));
+      if (routes.length > 0) missed.push({ noticeId: row.noticeId, routes, notice: JSON.parse(row.notice) as StoredNotice });
+    }
+    const byRun = new Map<string, Pending[]>();
+    for (const p of missed) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
+    let recovered = 0;
+    for (const [, pending] of byRun) {
+      const monitor = this.monitors.find((m) => m.name === pending[0]!.notice.monitor);
+      if (!monitor) continue;
+      const queued = this.notifications(monitor, pending);
+      await this.outbox.enqueue(queued);
+      recovered += queued.length;
+    }
+    return recovered;
+  }
+
+  /** One finished run of one monitor: steps every rule, records the changes, queues the notifications. */
+  async evaluate(spec: MonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
+    const events: AlertEventRecord[] = [];
+    const pending: Pending[] = [];
+    const context = { monitor: spec.name, model: spec.model, runId: run.runId, windowStartMs: run.windowStartMs, windowEndMs: run.windowEndMs, baselineId: run.baselineId, endedAtMs: run.endedAtMs };
+    for (const rule of spec.rules) {
+      for (const version of ruleSegments(rule.perVersion, run.drift, run.health)) {
+        const alertKey = `${spec.name}/${rule.name}/${version}`;
+        const observation = observeRule(rule, version, run.drift, run.health);
+        const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, { forRuns: rule.forRuns, forMs: rule.forMs, repeatIntervalMs: this.repeatIntervalMs });
+        if (!step.changed) continue;
+        this.states.set(alertKey, step.next);
+        let noticeId = '';
+        let stored: StoredNotice | undefined;
+        if (step.notify) {
+          noticeId = hash(`${alertKey}|${step.notify}|${step.next.activeSinceMs}|${step.notify === 'repeat' ? run.windowEndMs : ''}`);
+          const alert = this.notice(spec, rule, version, alertKey, noticeId, step.notify, step.next, observation?.evidence ?? []);
+          stored = { kind: 'alert', ...context, alert };
+          pending.push({ noticeId, routes: rule.routes, notice: stored });
+        }
+        events.push({
+          alertKey,
+          kind: 'alert',
+          monitor: spec.name,
+          model: spec.model,
+          modelVersion: version,
+          rule: rule.name,
+          severity: rule.severity,
+          status: step.next.status,
+          notify: step.notify ?? '',
+          state: step.next,
+          evaluatedAtMs: run.windowEndMs,
+          runId: run.runId,
+          condition: rule.when.text,
+          labels: rule.labels,
+          noticeId,
+          routes: step.notify ? rule.routes : [],
+          notice: stored ? JSON.stringify(stored) : '',
+        });
+      }
+    }
+    this.retraining(spec, run, context, events, pending);
+    await this.store.appendAlertEvents(events);
+    const queued = this.notifications(spec, pending);
+    await this.outbox.enqueue(queued);
+    return { events, queued };
+  }
+
+  /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */
+  private retraining(spec: MonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[]): void {
+    const r = spec.retraining;
+    if (!r) return;
+    for (const version of ruleSegments(true, run.drift, run.health)) {
+      const drifted = driftedFeatures(run.drift, version);
+      const critical = drifted.filter((e) => r.criticalFeatures.includes(e.feature!));
+      if (drifted.length < r.minDriftedFeatures && critical.length === 0) continue;
+      if (r.when && !observeModelCondition(r.when, version, run.drift, run.health)?.active) continue;
+      const alertKey = `${spec.name}/retraining/${version}`;
+      const last = this.lastRetraining.get(alertKey);
+      const coolingDown = last !== undefined && run.windowEndMs - last < r.cooldownMs;
+      const reason = critical.length > 0 ? `critical feature${critical.length > 1 ? 's' : ''} drifted: ${critical.map((e) => e.feature).join(', ')}` : `${drifted.length} features drifted (at least ${r.minDriftedFeatures} required)`;
+      let noticeId = '';
+      let stored: StoredNotice | undefined;
+      if (!coolingDown) {
+        this.lastRetraining.set(alertKey, run.windowEndMs);
+        noticeId = hash(`${alertKey}|triggered|${run.windowEndMs}`);
+        const breached = run.drift.filter((d) => d.model_version === version && d.status === 'ok' && d.breached);
+        const request: RetrainingRequest = {
+          modelVersion: version,
+          reason,
+          driftedFeatures: breached.map((d) => ({ feature: d.feature, method: d.method, value: d.value ?? Number.NaN, threshold: d.threshold ?? Number.NaN, ...(d.p_value !== null ? { pValue: d.p_value } : {}) })),
+        };
+        stored = { kind: 'retraining', ...context, retraining: request };
+        pending.push({ noticeId, routes: r.routes, notice: stored });
+      }
+      events.push({
+        alertKey,
+        kind: 'retraining',
+        monitor: spec.name,
+        model: spec.model,
+        modelVersion: version,
+        rule: 'retraining',
+        severity: '',
+        status: coolingDown ? 'suppressed' : 'triggered',
+        notify: coolingDown ? '' : 'retraining',
+        state: { ...INACTIVE, lastNotifiedMs: coolingDown ? last! : run.windowEndMs },
+        evaluatedAtMs: run.windowEndMs,
+        runId: run.runId,
+        condition: coolingDown ? `cooldown until ${new Date(last! + r.cooldownMs).toISOString()}: ${reason}` : reason,
+        labels: {},
+        noticeId,
+        routes: coolingDown ? [] : r.routes,
+        notice: stored ? JSON.stringify(stored) : '',
+      });
+    }
+  }
+
+  private notice(spec: MonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
+    return {
+      noticeId,
+      alertKey,
+      rule: rule.name,
+      monitor: spec.name,
+      model: spec.model,
+      modelVersion: version,
+      state: notify === 'resolved' ? 'resolved' : 'firing',
+      repeat: notify === 'repeat',
+      severity: rule.severity,
+      labels: rule.labels,
+      condition: rule.when.text,
+      activeSinceMs: state.activeSinceMs,
+      evidence: notify === 'resolved' ? [] : evidence,
+    };
+  }
+
+  /** One notification per route and kind: a run's alerts travel together (grouped per model and run). */
+  private notifications(spec: MonitorSpec, pending: readonly Pending[]): QueuedNotification[] {
+    const groups = new Map<string, Pending[]>();
+    for (const p of pending) {
+      for (const route of p.routes) {
+        if (this.outbox.wasQueued(route, p.noticeId)) continue;
+        // a retraining request travels alone: each is one call of the team's pipeline
+        const key = [route, p.notice.kind, p.notice.runId, p.notice.kind === 'retraining' ? p.noticeId : ''].join('\n');
+        groups.set(key, [...(groups.get(key) ?? []), p]);
+      }
+    }
+    const out: QueuedNotification[] = [];
+    for (const [key, group] of groups) {
+      const [channel, kind] = key.split('\n') as [string, 'alert' | 'retraining'];
+      const first = group[0]!.notice;
+      const noticeIds = group.map((p) => p.noticeId).sort();
+      const notification: Notification = {
+        version: 'driftwatch.notification.v1',
+        id: `ntf_${hash(`${channel}|${kind}|${noticeIds.join(',')}`)}`,
+        kind,
+        monitor: spec.name,
+        model: spec.model,
+        runId: first.runId,
+        windowStartMs: first.windowStartMs,
+        windowEndMs: first.windowEndMs,
+        baselineId: first.baselineId,
+        alerts: group.flatMap((p) => (p.notice.alert ? [p.notice.alert] : [])),
+        ...(kind === 'retraining' && first.retraining ? { retraining: first.retraining } : {}),
+        sql: evidenceSql(first.runId),
+        createdAtMs: this.now(),
+      };
+      out.push({ channel, notification, noticeIds, runEndedMs: first.endedAtMs });
+    }
+    return out;
+  }
+}
