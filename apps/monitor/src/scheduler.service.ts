@@ -4,6 +4,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import { createClickHouse, ensureDatabase, migrate, type ClickHouse } from '@driftwatch/clickhouse';
 import type { MonitorSpec } from '@driftwatch/config';
 import { lastWindowEnd, missedTicks, NonOverlappingRuns, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
+import { AlertingService } from './alerting.service';
 import { MonitorSettingsToken } from './settings';
 
 /**
@@ -24,7 +25,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private readonly breachesTotal = new Counter({ name: 'driftwatch_monitor_breaches_total', help: 'Drift results that breached their threshold', labelNames: ['monitor'], registers: [this.registry] });
   private readonly runSeconds = new Histogram({ name: 'driftwatch_monitor_run_duration_seconds', help: 'Duration of one monitor run', labelNames: ['monitor'], buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers: [this.registry] });
 
-  constructor(private readonly settings: MonitorSettingsToken) {
+  constructor(
+    private readonly settings: MonitorSettingsToken,
+    private readonly alerting: AlertingService,
+  ) {
     this.ch = createClickHouse(settings.clickhouse);
     collectDefaultMetrics({ register: this.registry, prefix: 'driftwatch_monitor_' });
   }
@@ -32,6 +36,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     await ensureDatabase(this.settings.clickhouse);
     await migrate(this.ch);
+    await this.alerting.start(this.ch, this.registry);
     for (const spec of this.settings.config.monitors.filter((m) => m.enabled)) {
       await this.catchUp(spec);
       const job = CronJob.from({ cronTime: spec.schedule, onTick: () => void this.tick(spec), start: true, timeZone: 'UTC' });
@@ -58,6 +63,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
     if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
     else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
+    await this.alerting.onRun(spec, outcome);
     return outcome;
   }
 
@@ -74,6 +80,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     for (const job of this.jobs) await job.stop();
     await this.runs.idle();
+    await this.alerting.stop();
     await this.ch.close();
   }
 }

@@ -1,5 +1,6 @@
 import { EnvReader, loadMonitorConfig, type Env, type MonitorConfig } from '@driftwatch/config';
 import { clickhouseSettingsFromEnv, type ClickHouseSettings } from '@driftwatch/clickhouse';
+import { smtpSettingsFromEnv, type SmtpSettings } from '@driftwatch/alerting';
 
 export interface MonitorAppSettings {
   clickhouse: ClickHouseSettings;
@@ -7,16 +8,21 @@ export interface MonitorAppSettings {
   config: MonitorConfig;
   httpHost: string;
   httpPort: number;
+  /** Present when some channel sends email. */
+  smtp?: SmtpSettings;
 }
 
 /** Environment and monitor config, validated before anything starts. */
 export function monitorSettingsFromEnv(env: Env = process.env): MonitorAppSettings {
   const read = new EnvReader(env);
   const configPath = read.string('MONITOR_CONFIG', 'monitors.yaml');
+  const config = loadMonitorConfig(configPath, env);
+  const sendsEmail = Object.values(config.alerting.channels).some((c) => c.kind === 'email');
   return {
     clickhouse: clickhouseSettingsFromEnv(env),
     configPath,
-    config: loadMonitorConfig(configPath),
+    config,
+    ...(sendsEmail ? { smtp: smtpSettingsFromEnv(env) } : {}),
     httpHost: read.string('HTTP_HOST', '127.0.0.1'),
     httpPort: read.int('MONITOR_HTTP_PORT', 3002, { min: 0, max: 65_535 }),
   };

@@ -16,6 +16,11 @@ export interface RunOutcome {
   durationMs: number;
   results: number;
   breaches: number;
+  /** The rows appended to drift_results and health_results (ok runs), for alert rules. */
+  drift?: object[];
+  health?: object[];
+  /** When the results were stored (ok runs). */
+  storedAtMs?: number;
 }
 
 /** The baseline a monitor compares with: a stored one by id or name, or its configured time range (created once). */
@@ -98,7 +103,8 @@ export async function runMonitor(ch: ClickHouse, spec: MonitorSpec, endMs: numbe
     );
     await Promise.all([ch.insert(TABLES.driftResults, drift), ch.insert(TABLES.healthResults, health)]);
     const breaches = (drift as { breached: number }[]).filter((r) => r.breached).length;
-    outcome = { runId, monitor: spec.name, status: 'ok', baselineId: baseline.id, windowStartMs: window.startMs, windowEndMs: endMs, durationMs: now() - started, results: drift.length + health.length, breaches };
+    const storedAtMs = now();
+    outcome = { runId, monitor: spec.name, status: 'ok', baselineId: baseline.id, windowStartMs: window.startMs, windowEndMs: endMs, durationMs: storedAtMs - started, results: drift.length + health.length, breaches, drift, health, storedAtMs };
   } catch (err) {
     outcome = { runId, monitor: spec.name, status: 'failed', error: (err as Error).message.slice(0, 2000), windowStartMs: window.startMs, windowEndMs: endMs, durationMs: now() - started, results: 0, breaches: 0 };
   }
