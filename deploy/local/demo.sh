@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# `npm run demo`: build, bring up local Kafka and ClickHouse (installing them if missing), run the demo.
+# `npm run demo`: build, bring up local Kafka and ClickHouse (installing them if missing), run the
+# demo. Ctrl-C stops the demo's services; Kafka and ClickHouse are stopped too when the demo
+# started them (not when they were already running, e.g. for tests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npm run --silent build
+started_infra=0
+if bash deploy/local/infra.sh status 2>/dev/null | grep -q ': down'; then started_infra=1; fi
 bash deploy/local/infra.sh up
+stop_infra() { if ((started_infra)); then bash deploy/local/infra.sh down; fi; }
+trap stop_infra EXIT
 export KAFKAJS_NO_PARTITIONER_WARNING=1
-exec node dist/apps/demo/src/main.js
+node dist/apps/demo/src/main.js

@@ -1,9 +1,13 @@
 /**
- * The demo (README's first command): local Kafka and ClickHouse, the ingest service, and real
- * data — vega-datasets' 20k US flights of 2001 — replayed through the SDK as a delay model's
- * predictions, features and late labels. It prints what a user then sees with SQL.
+ * The demo (README's first command): local Kafka and ClickHouse, the ingest and monitor services,
+ * a local SMTP catcher and webhook receiver, and real data — vega-datasets' 20k US flights of
+ * 2001 — replayed through the SDK as a delay model's predictions, features and late labels, with
+ * a drift part-way. It prints what a user then sees with SQL, the alerts that fired, the email
+ * that arrived and the webhooks received (signature verified), then keeps the platform running
+ * until Ctrl-C (DEMO_EXIT=1: stop after printing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Partitioners } from 'kafkajs';
@@ -11,7 +15,9 @@ import { createClickHouse, clickhouseSettingsFromEnv, type ClickHouse } from '@d
 import { topicNames } from '@driftwatch/contracts';
 import { createKafka, kafkaSettingsFromEnv } from '@driftwatch/kafka';
 import { DriftwatchClient } from '@driftwatch/sdk';
+import type { Notification } from '@driftwatch/alerting';
 import { flightFeatures, loadFlights, predictDelay, shuffled } from './flights';
+import { SmtpCatcher, WebhookReceiver } from './receivers';
 
 const ROOT = join(__dirname, '../../../..');
 const MODEL = 'flight-delay';
@@ -51,19 +57,29 @@ async function main(): Promise<void> {
   const port = process.env.INGEST_HTTP_PORT ?? '3001';
   const ingest = spawn('bash', [join(ROOT, 'apps/ingest/start.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, INGEST_HTTP_PORT: port, INGEST_FLUSH_MS: '500' } });
   const children: ChildProcess[] = [ingest];
+  // where the alerts go: a real SMTP server and a real webhook receiver, on loopback
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const smtp = new SmtpCatcher();
+  const receiver = new WebhookReceiver(secret);
+  await Promise.all([smtp.start(), receiver.start()]);
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await Promise.all([smtp.stop(), receiver.stop()]);
     await Promise.all(
       children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => {
         c.once('exit', resolve);
         c.kill('SIGTERM');
       })),
     );
+    console.log('[demo] stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(130));
+  process.on('SIGINT', () => {
+    console.log('\n[demo] Ctrl-C: stopping the monitor and ingest services (they flush and commit), the SMTP server and the webhook receiver');
+    void stop(0);
+  });
   process.on('SIGTERM', () => void stop(143));
   ingest.once('exit', (code) => {
     if (!stopping) {
@@ -125,16 +141,30 @@ async function main(): Promise<void> {
   const configPath = join(ROOT, '.local', 'demo-monitors.yaml');
   mkdirSync(dirname(configPath), { recursive: true });
   writeFileSync(configPath, `version: 1
+alerting:
+  repeat_interval: 4h
+  channels:
+    oncall: { email: [ml-oncall@example.com, flights-team@example.com] }
+    team-hook: { webhook: "${receiver.url('/alerts')}", secret_env: DEMO_WEBHOOK_SECRET }
+    retrain-pipeline: { webhook: "${receiver.url('/retrain')}", secret_env: DEMO_WEBHOOK_SECRET }
 monitors:
   - name: flight-delay-hourly
     model: ${MODEL}
     baseline: { from: "${new Date(hourStart).toISOString()}", to: "${new Date(hourStart + HOUR).toISOString()}" }
     window: 1h
     schedule: "*/15 * * * * *"
+    rules:
+      - { name: input-drift, when: "psi > 0.2", severity: warning, labels: { team: flights }, routes: [oncall, team-hook] }
+      - { name: slow-predictions, when: "latency.p99_ms > 250", severity: critical, routes: [oncall, team-hook] }
+      - { name: errors, when: "error_rate > 0.02", severity: critical, routes: [oncall, team-hook] }
+    retraining: { min_drifted_features: 2, cooldown: 24h, routes: [retrain-pipeline] }
 `);
-  console.log(`\n[demo] starting the monitor service with ${configPath}`);
+  console.log(`\n[demo] starting the monitor service with ${configPath}; email to a local SMTP server on :${smtp.port}, webhooks to a local receiver on :${receiver.port}`);
   const monitorPort = process.env.MONITOR_HTTP_PORT ?? '3002';
-  const monitor = spawn(process.execPath, [join(ROOT, 'dist/apps/monitor/src/main.js')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MONITOR_CONFIG: configPath, MONITOR_HTTP_PORT: monitorPort } });
+  const monitor = spawn(process.execPath, [join(ROOT, 'dist/apps/monitor/src/main.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, MONITOR_CONFIG: configPath, MONITOR_HTTP_PORT: monitorPort, DEMO_WEBHOOK_SECRET: secret, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: 'driftwatch demo <driftwatch@localhost>' },
+  });
   children.push(monitor);
   await until('the first monitor run', async () => {
     const [r] = await ch.query<{ n: string }>(`SELECT count() AS n FROM monitor_runs WHERE monitor = 'flight-delay-hourly' AND status = 'ok'`);
@@ -143,9 +173,31 @@ monitors:
   const run = `(SELECT argMax(run_id, started_at) FROM monitor_runs WHERE monitor = 'flight-delay-hourly' AND status = 'ok')`;
   await show(ch, 'Drift of the last hour against the baseline hour, all versions (breached = threshold crossed)', `SELECT feature, method, round(value, 4) AS value, p_value, threshold, breached, window_n FROM drift_results WHERE run_id = ${run} AND model_version = '*' ORDER BY breached DESC, feature, method`);
   await show(ch, 'Health of the last hour', `SELECT model_version, events, errors, round(error_rate, 4) AS error_rate, round(events_per_s, 2) AS events_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms FROM health_results WHERE run_id = ${run} ORDER BY model_version`);
-  console.log(`\n[demo] done. Query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}   (npm run infra:down stops Kafka and ClickHouse)`);
-  await ch.close();
-  await stop(0);
+  await showAlerts(ch, run, smtp, receiver, secret);
+  console.log(`\n[demo] query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}   (npm run infra:down stops Kafka and ClickHouse)`);
+  if (process.env.DEMO_EXIT === '1') {
+    await ch.close();
+    return stop(0);
+  }
+  console.log(`[demo] the platform keeps running (a monitor run every 15 s; metrics on http://127.0.0.1:${monitorPort}/metrics). Ctrl-C stops everything.`);
+}
+
+/** The alerts of the first run: state changes, the email, the webhooks, and how fast they left. */
+async function showAlerts(ch: ClickHouse, run: string, smtp: SmtpCatcher, receiver: WebhookReceiver, secret: string): Promise<void> {
+  await until('the email and the webhooks', async () => smtp.mails.length >= 1 && receiver.delivered('/alerts').length >= 1 && receiver.delivered('/retrain').length >= 1, 60_000);
+  await show(ch, 'Alerts of that run (alert_events: the append-only alert history)', `SELECT rule, model_version, status, notify, condition, length(routes) AS routes FROM alert_events WHERE run_id = ${run} ORDER BY kind, rule, model_version`);
+  await show(ch, 'Deliveries (alert_deliveries: the outbox), with the time from the end of the run to the first attempt', `SELECT channel, kind, status, attempt, http_status, attempted_ms - run_ended_ms AS run_end_to_attempt_ms FROM alert_deliveries WHERE run_id = ${run} AND attempt = 1 ORDER BY channel, kind`);
+  const [latency] = await ch.query<{ max_ms: string; min_ms: string }>(`SELECT toString(max(attempted_ms - run_ended_ms)) AS max_ms, toString(min(attempted_ms - run_ended_ms)) AS min_ms FROM alert_deliveries WHERE run_id = ${run} AND attempt = 1`);
+  const { mail, envelopeTo } = smtp.mails[0]!;
+  console.log(`\nThe email that arrived at the local SMTP server\n  To: ${envelopeTo.join(', ')}\n  Subject: ${mail.subject}\n  Parts: text (${mail.text?.length ?? 0} chars), html (${String(mail.html).length} chars, the breached metrics in a <table>)\n`);
+  console.log((mail.text ?? '').split('\n').slice(0, 24).map((l) => `  | ${l}`).join('\n'));
+  console.log('\nWebhooks received by the local receiver (Standard Webhooks signature checked with the endpoint secret)');
+  for (const r of receiver.received) {
+    const body = JSON.parse(r.body) as Notification;
+    const what = body.kind === 'retraining' ? `retraining of version ${body.retraining?.modelVersion}: ${body.retraining?.reason}; features ${body.retraining?.driftedFeatures.map((f) => `${f.feature}/${f.method}=${Math.round(f.value * 1000) / 1000}`).join(' ')}` : body.alerts.map((a) => `${a.rule} ${a.state} (${a.evidence.length} breached metrics)`).join('; ');
+    console.log(`  POST ${r.path}  webhook-id ${String(r.headers['webhook-id'])}  signature ${r.verified ? 'verified' : 'INVALID'}  ${what}`);
+  }
+  console.log(`\n[demo] end of monitor run -> first delivery attempt: ${latency?.min_ms} to ${latency?.max_ms} ms (target: under 5000 ms)`);
 }
 
 main().catch((err: Error) => {
