@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_MONITOR_SETTINGS, type MonitorSpec, type RuleSpec } from '@driftwatch/config';
+import { parseMonitorConfig, type MonitorSpec } from '@driftwatch/config';
 import type { AttemptResult } from './delivery';
 import { AlertEngine, type RunReport } from './engine';
 import type { Channel, Notification } from './notification';
@@ -46,22 +46,25 @@ class RecordingChannel implements Channel {
   }
 }
 
-const rule = (name: string, when: RuleSpec['when'], extra: Partial<RuleSpec> = {}): RuleSpec => ({ name, when, forRuns: 1, forMs: 0, severity: 'warning', labels: {}, routes: ['hook'], perVersion: false, ...extra });
-const psiOver = { metric: 'psi', op: '>', threshold: 0.2, text: 'psi > 0.2' } as const;
-
-const spec: MonitorSpec = {
-  ...DEFAULT_MONITOR_SETTINGS,
-  name: 'flights-hourly',
-  model: 'flights',
-  baseline: { kind: 'id', id: 'b' },
-  features: 'all',
-  excludeFeatures: [],
-  prediction: true,
-  latency: true,
-  enabled: true,
-  rules: [rule('input-drift', psiOver, { forRuns: 2 }), rule('many-drifted', { metric: 'drifted_features', op: '>=', threshold: 2, text: 'drifted_features >= 2' })],
-  retraining: { minDriftedFeatures: 3, criticalFeatures: ['dep_delay'], cooldownMs: 6 * 3_600_000, routes: ['pipeline'] },
-};
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const [spec] = parseMonitorConfig(
+  `version: 1
+alerting:
+  channels:
+    hook: { webhook: "http://127.0.0.1:1/hook", secret_env: HOOK_SECRET }
+    pipeline: { webhook: "http://127.0.0.1:1/retrain", secret_env: HOOK_SECRET }
+monitors:
+  - name: flights-hourly
+    model: flights
+    baseline: b
+    rules:
+      - { name: input-drift, when: "psi > 0.2", for: 2 runs, routes: [hook] }
+      - { name: many-drifted, when: "drifted_features >= 2", routes: [hook] }
+    retraining: { min_drifted_features: 3, critical_features: [dep_delay], cooldown: 6h, routes: [pipeline] }
+`,
+  'engine.test',
+  { HOOK_SECRET: SECRET },
+).monitors as [MonitorSpec];
 
 function psiRow(feature: string, value: number, version = '*'): DriftResult {
   return { model_version: version, feature, method: 'psi', status: 'ok', value, value_lo: null, value_hi: null, p_value: null, p_value_lo: null, p_value_hi: null, threshold: 0.2, breached: value > 0.2 ? 1 : 0 };

@@ -20,14 +20,7 @@ export interface RunReport {
 }
 
 /** Stored with a row that calls for a notification, to enqueue it again after a crash. */
-interface StoredNotice {
-  kind: 'alert' | 'retraining';
-  monitor: string;
-  model: string;
-  runId: string;
-  windowStartMs: number;
-  windowEndMs: number;
-  baselineId: string;
+interface StoredNotice extends Pick<Notification, 'kind' | 'monitor' | 'model' | 'runId' | 'windowStartMs' | 'windowEndMs' | 'baselineId'> {
   endedAtMs: number;
   alert?: AlertNotice;
   retraining?: RetrainingRequest;
