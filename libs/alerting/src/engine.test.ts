@@ -145,3 +145,13 @@ test('retraining: a critical feature is enough evidence; the cooldown holds back
   assert.deepEqual(pipeline.received[0]!.retraining!.driftedFeatures, [{ feature: 'dep_delay', method: 'psi', value: 0.5, threshold: 0.2 }]);
   assert.deepEqual(store.events.filter((e) => e.kind === 'retraining').map((e) => e.status), ['triggered', 'suppressed', 'triggered']);
 });
+
+test('a pending alert keeps its count across a restart', async () => {
+  const store = new MemoryStore();
+  const first = await engine(store);
+  await first.alerts.evaluate(spec, run(0, drifting)); // input-drift: pending (1 of 2 runs)
+  const second = await engine(store);
+  await second.alerts.evaluate(spec, run(1, drifting)); // second run in a row: fires
+  await second.outbox.idle();
+  assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
+});
