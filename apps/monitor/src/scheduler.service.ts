@@ -18,7 +18,12 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('monitor');
   readonly ch: ClickHouse;
   private readonly jobs: CronJob[] = [];
-  private readonly runs = new NonOverlappingRuns((spec, endMs) => runMonitor(this.ch, spec, endMs));
+  // alert rules run inside the no-overlap guard too: a monitor's runs reach alerting in order
+  private readonly runs = new NonOverlappingRuns(async (spec, endMs) => {
+    const outcome = await runMonitor(this.ch, spec, endMs);
+    await this.alerting.onRun(spec, outcome);
+    return outcome;
+  });
   private started = false;
   readonly registry = new Registry();
   private readonly runsTotal = new Counter({ name: 'driftwatch_monitor_runs_total', help: 'Monitor runs by outcome', labelNames: ['monitor', 'status'], registers: [this.registry] });
@@ -63,7 +68,6 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
     if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
     else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
-    await this.alerting.onRun(spec, outcome);
     return outcome;
   }
 
