@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
-import { attemptWebhook, verifyWebhook } from '@driftwatch/alerting';
+import { attemptWebhook, verifyWebhook, WebhookChannel } from '@driftwatch/alerting';
 
 /** A real HTTP receiver on loopback: answers with the scripted statuses, verifies every signature. */
 const SECRET = 'whsec_ZHJpZnR3YXRjaC10ZXN0LXNlY3JldA==';
@@ -58,4 +58,20 @@ test('a receiver that is down is a retryable network error', async () => {
   assert.equal(r.ok, false);
   assert.equal(r.retryable, true);
   assert.match(r.error!, /ECONNREFUSED|fetch failed/);
+});
+
+test('a Slack channel (no signing secret) posts Slack text with the id but no signature', async () => {
+  const channel = new WebhookChannel({ name: 'slack', url, secret: '', format: 'slack', timeoutMs: 2000 });
+  const before = received.length;
+  const result = await channel.send({
+    version: 'driftwatch.notification.v1', id: 'ntf_slack', kind: 'alert', monitor: 'm', model: 'fraud<&>', runId: 'r', windowStartMs: 0, windowEndMs: 3_600_000, baselineId: 'b', sql: '', createdAtMs: 0,
+    alerts: [{ noticeId: 'n', alertKey: 'k', rule: 'input-drift', monitor: 'm', model: 'fraud<&>', modelVersion: '*', state: 'firing', repeat: false, severity: 'warning', labels: {}, condition: 'psi > 0.2', activeSinceMs: 0, evidence: [{ modelVersion: '*', feature: 'amount', metric: 'psi', value: 0.41, op: '>', threshold: 0.2 }] }],
+  });
+  assert.deepEqual([result.ok, result.status], [true, 200]);
+  const got = received[before]!;
+  assert.equal(got.headers['webhook-id'], 'ntf_slack');
+  assert.equal(got.headers['webhook-signature'], undefined);
+  const text = (JSON.parse(got.body) as { text: string }).text;
+  assert.match(text, /FIRING\* input-drift \(warning\) on model \*fraud&lt;&amp;&gt;\*: `psi &gt; 0.2`/, "Slack escapes & < > as entities and shows them as typed");
+  assert.match(text, /• psi 0\.41 &gt; 0\.2 \(amount\)/);
 });

@@ -28,7 +28,8 @@ export async function attemptWebhook(req: WebhookRequest, nowMs = Date.now()): P
   try {
     const res = await fetch(req.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'driftwatch', ...webhookHeaders(req.secret, req.id, req.body, nowMs) },
+      // no secret (a Slack endpoint): no signature; the id still travels for deduplication
+      headers: { 'content-type': 'application/json', 'user-agent': 'driftwatch', ...(req.secret ? webhookHeaders(req.secret, req.id, req.body, nowMs) : { 'webhook-id': req.id }) },
       body: req.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
@@ -43,12 +44,17 @@ export async function attemptWebhook(req: WebhookRequest, nowMs = Date.now()): P
   }
 }
 
+/** Growth of the retry delay per attempt. */
+export const RETRY_FACTOR = 4;
+
 /**
- * Delay before retry number `attempt` (1-based): exponential from `baseMs`, capped at `maxMs`,
- * with full jitter (a uniform draw below the cap) so that receivers coming back are not hit by
- * every sender at once. Defaults: 8 attempts spread over about a day (30 s ... 6 h caps).
+ * Delay before retry number `attempt` (1-based): exponential from `baseMs` (x4 per attempt),
+ * capped at `maxMs`, with "equal jitter": half the step fixed, half a uniform draw, so receivers
+ * coming back are not hit by every sender at once and no retry comes early. Defaults (30 s base,
+ * 12 h cap): steps of 30 s, 2 m, 8 m, 32 m, 2 h 8 m, 8 h 32 m, 12 h; the 8 attempts of a delivery
+ * span 11.7 to 23.4 hours, about a day.
  */
-export function retryDelayMs(attempt: number, baseMs = 30_000, maxMs = 6 * 3_600_000, random: () => number = Math.random): number {
-  const cap = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * cap);
+export function retryDelayMs(attempt: number, baseMs = 30_000, maxMs = 12 * 3_600_000, random: () => number = Math.random): number {
+  const step = Math.min(maxMs, baseMs * RETRY_FACTOR ** Math.max(0, attempt - 1));
+  return Math.floor(step / 2 + random() * (step / 2));
 }

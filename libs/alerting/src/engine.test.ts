@@ -20,10 +20,16 @@ class MemoryStore implements AlertStore, OutboxStore {
     for (const e of this.events) latest.set(e.alertKey, e);
     return [...latest.values()];
   }
+  async noticeEvents() {
+    return this.events.filter((e) => e.noticeId);
+  }
   async lastRetraining() {
     return new Map(this.events.filter((e) => e.status === 'triggered').map((e) => [e.alertKey, e.evaluatedAtMs]));
   }
+  /** Set to make the next outbox writes fail, as when ClickHouse is down. */
+  deliveriesDown = false;
   async appendDeliveries(records: readonly DeliveryRecord[]) {
+    if (this.deliveriesDown) throw new Error('ClickHouse is down');
     this.deliveries.push(...structuredClone(records));
   }
   async unfinishedDeliveries() {
@@ -85,6 +91,7 @@ async function engine(store: MemoryStore) {
   return { alerts, outbox, hook, pipeline, recovered };
 }
 
+const rulesOf = (n: Notification) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join(',');
 const drifting = [psiRow('dep_delay', 0.5), psiRow('distance', 0.3), psiRow('origin', 0.01)];
 const calm = [psiRow('dep_delay', 0.01), psiRow('distance', 0.02), psiRow('origin', 0.01)];
 
@@ -104,7 +111,7 @@ test('one grouped notification per run and route; pending until for is met; one 
   assert.deepEqual(store.events.filter((e) => e.rule === 'input-drift').map((e) => e.status), ['pending', 'firing', 'firing', 'resolved']);
 });
 
-test('a restart in the middle of a firing alert sends no duplicate; a decided but unqueued notice is queued at start', async () => {
+test('a restart in the middle of a firing alert sends no duplicate', async () => {
   const store = new MemoryStore();
   const first = await engine(store);
   await first.alerts.evaluate(spec, run(0, drifting));
@@ -116,17 +123,35 @@ test('a restart in the middle of a firing alert sends no duplicate; a decided bu
   await second.alerts.evaluate(spec, run(1, drifting)); // input-drift fires now; many-drifted stays firing
   await second.outbox.idle();
   assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
+});
 
-  // a crash after the state was recorded and before the outbox took it
-  const lost = store.deliveries.length;
-  await second.alerts.evaluate(spec, run(2, calm));
-  store.deliveries.splice(lost); // as if never queued
-  const third = await engine(store);
+test('a notice decided while the outbox could not record it is queued by the next run, or at the next start', async () => {
+  const store = new MemoryStore();
+  const first = await engine(store);
+  await first.alerts.evaluate(spec, run(0, drifting)); // many-drifted fires
+  store.deliveriesDown = true;
+  await assert.rejects(first.alerts.evaluate(spec, run(1, calm)), /ClickHouse is down/); // resolved: recorded, not queued
+  store.deliveriesDown = false;
+  await first.outbox.idle();
+  assert.deepEqual(first.hook.received.map(rulesOf), ['many-drifted:firing'], 'nothing sent unrecorded');
+
+  // the process stops here; the next start finds the resolved notice that never reached the outbox
+  const second = await engine(store);
+  await second.outbox.idle();
+  assert.equal(second.recovered, 1);
+  assert.deepEqual(second.hook.received.map(rulesOf), ['many-drifted:resolved']);
+  assert.equal((await engine(store)).recovered, 0, 'queued once, never again');
+
+  // without a restart: the same process queues it with its next run
+  const store2 = new MemoryStore();
+  const third = await engine(store2);
+  await third.alerts.evaluate(spec, run(0, drifting));
+  store2.deliveriesDown = true;
+  await assert.rejects(third.alerts.evaluate(spec, run(1, calm)));
+  store2.deliveriesDown = false;
+  await third.alerts.evaluate(spec, run(2, calm));
   await third.outbox.idle();
-  assert.equal(third.recovered, 1);
-  assert.deepEqual(third.hook.received.map((n) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join()), ['input-drift:resolved,many-drifted:resolved']);
-  const fourth = await engine(store);
-  assert.equal(fourth.recovered, 0, 'queued once, never again');
+  assert.deepEqual(third.hook.received.map(rulesOf), ['many-drifted:firing', 'many-drifted:resolved']);
 });
 
 test('retraining: a critical feature is enough evidence; the cooldown holds back the next trigger', async () => {

@@ -56,6 +56,8 @@ export function evidenceSql(runId: string): string {
 export class AlertEngine {
   private readonly states = new Map<string, AlertState>();
   private readonly lastRetraining = new Map<string, number>();
+  /** Notifications whose outbox record failed (ClickHouse down): tried again before the next run's. */
+  private readonly unqueued: QueuedNotification[] = [];
 
   constructor(
     private readonly store: AlertStore,
@@ -65,35 +67,41 @@ export class AlertEngine {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads the alert history back; queues what was decided but not queued. Returns how many were recovered. */
+  /**
+   * Reads the alert history back and queues what was decided but never queued (the process
+   * stopped in between): per alert, the notices after the last one the outbox has, so an old
+   * "firing" never arrives after its "resolved". Returns how many notifications it queued.
+   */
   async start(): Promise<number> {
     const names = this.monitors.map((m) => m.name);
-    const latest = await this.store.latestAlertEvents(names);
-    for (const row of latest) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
+    for (const row of await this.store.latestAlertEvents(names)) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
     for (const [key, at] of await this.store.lastRetraining(names)) this.lastRetraining.set(key, at);
-    const missed: Pending[] = [];
-    for (const row of latest) {
-      if (!row.noticeId || !row.notice) continue;
-      const routes = row.routes.filter((route) => !this.outbox.wasQueued(route, row.noticeId));
-      if (routes.length > 0) missed.push({ noticeId: row.noticeId, routes, notice: JSON.parse(row.notice) as StoredNotice });
+    const byAlert = new Map<string, Pending[]>();
+    for (const row of await this.store.noticeEvents(names)) {
+      const missing = row.routes.filter((route) => !this.outbox.wasQueued(route, row.noticeId));
+      const list = byAlert.get(row.alertKey) ?? [];
+      if (missing.length < row.routes.length) list.length = 0; // queued (at least in part): older notices are settled
+      if (missing.length > 0) list.push({ noticeId: row.noticeId, routes: missing, notice: JSON.parse(row.notice) as StoredNotice });
+      byAlert.set(row.alertKey, list);
     }
     const byRun = new Map<string, Pending[]>();
-    for (const p of missed) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
-    let recovered = 0;
-    for (const [, pending] of byRun) {
+    for (const p of [...byAlert.values()].flat()) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
+    const queued: QueuedNotification[] = [];
+    for (const pending of byRun.values()) {
       const monitor = this.monitors.find((m) => m.name === pending[0]!.notice.monitor);
-      if (!monitor) continue;
-      const queued = this.notifications(monitor, pending);
-      await this.outbox.enqueue(queued);
-      recovered += queued.length;
+      if (monitor) queued.push(...this.notifications(monitor, pending));
     }
-    return recovered;
+    await this.outbox.enqueue(queued);
+    return queued.length;
   }
 
   /** One finished run of one monitor: steps every rule, records the changes, queues the notifications. */
   async evaluate(spec: MonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
     const events: AlertEventRecord[] = [];
     const pending: Pending[] = [];
+    // staged: memory changes only once the history has them, so a failed write is decided again next run
+    const staged = new Map<string, AlertState>();
+    const stagedRetraining = new Map<string, number>();
     const context = { monitor: spec.name, model: spec.model, runId: run.runId, windowStartMs: run.windowStartMs, windowEndMs: run.windowEndMs, baselineId: run.baselineId, endedAtMs: run.endedAtMs };
     for (const rule of spec.rules) {
       for (const version of ruleSegments(rule.perVersion, run.drift, run.health)) {
@@ -101,7 +109,7 @@ export class AlertEngine {
         const observation = observeRule(rule, version, run.drift, run.health);
         const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, { forRuns: rule.forRuns, forMs: rule.forMs, repeatIntervalMs: this.repeatIntervalMs });
         if (!step.changed) continue;
-        this.states.set(alertKey, step.next);
+        staged.set(alertKey, step.next);
         let noticeId = '';
         let stored: StoredNotice | undefined;
         if (step.notify) {
@@ -131,15 +139,22 @@ export class AlertEngine {
         });
       }
     }
-    this.retraining(spec, run, context, events, pending);
+    this.retraining(spec, run, context, events, pending, stagedRetraining);
     await this.store.appendAlertEvents(events);
-    const queued = this.notifications(spec, pending);
-    await this.outbox.enqueue(queued);
+    for (const [key, state] of staged) this.states.set(key, state);
+    for (const [key, at] of stagedRetraining) this.lastRetraining.set(key, at);
+    const queued = [...this.unqueued.splice(0), ...this.notifications(spec, pending)];
+    try {
+      await this.outbox.enqueue(queued);
+    } catch (err) {
+      this.unqueued.push(...queued);
+      throw err;
+    }
     return { events, queued };
   }
 
   /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */
-  private retraining(spec: MonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[]): void {
+  private retraining(spec: MonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[], staged: Map<string, number>): void {
     const r = spec.retraining;
     if (!r) return;
     for (const version of ruleSegments(true, run.drift, run.health)) {
@@ -154,7 +169,7 @@ export class AlertEngine {
       let noticeId = '';
       let stored: StoredNotice | undefined;
       if (!coolingDown) {
-        this.lastRetraining.set(alertKey, run.windowEndMs);
+        staged.set(alertKey, run.windowEndMs);
         noticeId = hash(`${alertKey}|triggered|${run.windowEndMs}`);
         const breached = run.drift.filter((d) => d.model_version === version && d.status === 'ok' && d.breached);
         const request: RetrainingRequest = {

@@ -89,7 +89,9 @@ function modelMetricValue(metric: ModelMetric, version: string, drift: readonly 
     const judged = drift.some((r) => r.model_version === version && r.status === 'ok');
     return judged ? driftedFeatures(drift, version).length : undefined;
   }
-  const row = health.find((h) => h.model_version === version && h.status === 'ok');
+  // counts are facts even below min_samples (a traffic drop is exactly that); quantiles and rates are not
+  const counting = metric === 'events' || metric === 'events_per_s';
+  const row = health.find((h) => h.model_version === version && (counting || h.status === 'ok'));
   const value = row?.[MODEL_METRICS[metric].column as keyof HealthResult];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -20,8 +20,13 @@ test('a receiver accepts the signed body and refuses a changed body, a wrong sec
   assert.equal(verifyWebhook('whsec_c2VjcmV0LWtleQ==', { ...headers, 'webhook-signature': `v1,bogus ${headers['webhook-signature']}` }, body, 300, now), true, 'one of several signatures may match');
 });
 
-test('retries: 5xx, 429 and network errors are retried, other 4xx are not; delays grow with full jitter', () => {
+test('retries: 5xx, 429 and network errors are retried, other 4xx are not; delays grow x4 with equal jitter; 8 attempts span about a day', () => {
   assert.deepEqual([500, 502, 503, 429, 400, 401, 404, 410].map(isRetryableStatus), [true, true, true, true, false, false, false, false]);
-  assert.deepEqual([1, 2, 3, 8, 20].map((a) => retryDelayMs(a, 30_000, 6 * 3_600_000, () => 0.999999)), [29_999, 59_999, 119_999, 3_839_996, 21_599_978]);
-  assert.equal(retryDelayMs(5, 30_000, 6 * 3_600_000, () => 0), 0);
+  const HOUR = 3_600_000;
+  const longest = [1, 2, 3, 4, 5, 6, 7].map((a) => retryDelayMs(a, 30_000, 12 * HOUR, () => 1));
+  const shortest = [1, 2, 3, 4, 5, 6, 7].map((a) => retryDelayMs(a, 30_000, 12 * HOUR, () => 0));
+  assert.deepEqual(longest, [30_000, 120_000, 480_000, 1_920_000, 7_680_000, 30_720_000, 43_200_000]);
+  assert.deepEqual(shortest, longest.map((d) => d / 2), 'never earlier than half the step');
+  const span = (delays: number[]) => delays.reduce((a, b) => a + b, 0) / HOUR;
+  assert.ok(span(shortest) > 11 && span(longest) < 24, `${span(shortest)} .. ${span(longest)} h`);
 });

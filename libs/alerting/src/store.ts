@@ -28,6 +28,8 @@ export interface AlertStore {
   appendAlertEvents(records: readonly AlertEventRecord[]): Promise<void>;
   /** The latest row of every alert and retraining key of these monitors. */
   latestAlertEvents(monitors: readonly string[]): Promise<AlertEventRecord[]>;
+  /** Rows that called for a notification, recorded within the history window the outbox checks, oldest first. */
+  noticeEvents(monitors: readonly string[]): Promise<AlertEventRecord[]>;
   /** alert key -> window end of its latest `triggered` row. */
   lastRetraining(monitors: readonly string[]): Promise<Map<string, number>>;
 }
@@ -119,15 +121,22 @@ export class ClickHouseAlertStore implements AlertStore, OutboxStore {
     );
   }
 
-  async latestAlertEvents(monitors: readonly string[]): Promise<AlertEventRecord[]> {
+  latestAlertEvents(monitors: readonly string[]): Promise<AlertEventRecord[]> {
+    return this.alertEvents(monitors, '1', 'ORDER BY alert_key, seq DESC LIMIT 1 BY alert_key');
+  }
+
+  noticeEvents(monitors: readonly string[]): Promise<AlertEventRecord[]> {
+    return this.alertEvents(monitors, `notice_id != '' AND recorded_at >= now() - INTERVAL ${HISTORY_DAYS} DAY`, 'ORDER BY seq');
+  }
+
+  private async alertEvents(monitors: readonly string[], where: string, order: string): Promise<AlertEventRecord[]> {
     if (monitors.length === 0) return [];
     const rows = await this.ch.query<AlertEventRow>(
       `SELECT alert_key, kind, monitor, model, model_version, rule, severity, status, notify, toString(active_since_ms) AS active_since_ms, consecutive,
               toString(last_notified_ms) AS last_notified_ms, toString(evaluated_at_ms) AS evaluated_at_ms, run_id, condition, labels, notice_id, routes, notice
        FROM ${TABLES.alertEvents}
-       WHERE monitor IN (${monitors.map(literal).join(', ')})
-       ORDER BY alert_key, seq DESC
-       LIMIT 1 BY alert_key`,
+       WHERE monitor IN (${monitors.map(literal).join(', ')}) AND ${where}
+       ${order}`,
     );
     return rows.map((r) => ({
       alertKey: r.alert_key,

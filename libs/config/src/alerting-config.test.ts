@@ -139,3 +139,29 @@ test('parseCondition reads metric, operator and number, and nothing else', () =>
   assert.deepEqual(parseCondition(' ks.p_value<0.01 '), { metric: 'ks.p_value', op: '<', threshold: 0.01, text: 'ks.p_value < 0.01' });
   for (const bad of ['psi > ', 'psi = 0.2', 'psi > 0.2 or 1', 'PSI > 0.2', 'psi > 0x10', 'psi > 1e999', 42, null]) assert.equal(parseCondition(bad), undefined, String(bad));
 });
+
+test('retraining.when is a model metric; top-level rules must suit every monitor; retry delays are bounded; URLs with credentials are refused without showing them', () => {
+  const messages = problems(`version: 1
+alerting:
+  retry_base: 2d
+  channels:
+    hook: { webhook: "https://user:hunter2-password@hooks.example.com/x", secret_env: TEAM_HOOK_SECRET }
+    odd: { webhook: "https://hooks.slack.com/services/T0/B0/SECRETPART", email: [a@example.com] }
+rules:
+  - { name: slow, when: "latency.p99_ms > 250", routes: [hook] }
+monitors:
+  - name: flights
+    model: flight-delay
+    baseline: flights-jan
+    latency: false
+    retraining: { when: "psi > 0.3", routes: [hook] }
+`);
+  assert.deepEqual(messages, [
+    'monitors.yaml: alerting.retry_base: "2d" is invalid: expected a duration of at most 1d',
+    'monitors.yaml: alerting.channels.hook.webhook: "https://***@hooks.example.com/x" is invalid: expected an absolute http:// or https:// URL without user or password',
+    'monitors.yaml: alerting.channels.odd: "{ webhook, email }" is invalid: expected a channel: { email: [addresses] } or { webhook: url, secret_env: NAME }',
+    'monitors.yaml: rules[0].when: "latency.p99_ms > 250" is invalid: expected a metric every monitor (monitors[0] flights does not) computes: latency.p99_ms needs latency: true',
+    'monitors.yaml: monitors[0].retraining.when: "psi > 0.3" is invalid: expected a metric of the model (drifted_features, latency.p50_ms, latency.p90_ms, latency.p95_ms, latency.p99_ms, error_rate, events_per_s, events): the evidence of drifted features is min_drifted_features and critical_features',
+  ]);
+  assert.ok(!messages.join('\n').includes('hunter2') && !messages.join('\n').includes('SECRETPART'));
+});

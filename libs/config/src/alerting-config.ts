@@ -102,7 +102,7 @@ export const DEFAULT_ALERTING: Readonly<AlertingSettings> = Object.freeze({
   repeatIntervalMs: 4 * 3_600_000,
   maxAttempts: 8,
   retryBaseMs: 30_000,
-  retryMaxMs: 6 * 3_600_000,
+  retryMaxMs: 12 * 3_600_000,
   channels: {},
 });
 
@@ -150,8 +150,14 @@ export function readAlerting(value: unknown, path: string, p: Problems, env: Env
   const at = (key: string) => child(path, key);
   if (has(value, 'repeat_interval')) out.repeatIntervalMs = readDuration(value.repeat_interval, at('repeat_interval'), p) ?? out.repeatIntervalMs;
   if (has(value, 'max_attempts')) out.maxAttempts = readInt(value.max_attempts, at('max_attempts'), p, 1, 100) ?? out.maxAttempts;
-  if (has(value, 'retry_base')) out.retryBaseMs = readDuration(value.retry_base, at('retry_base'), p) ?? out.retryBaseMs;
-  if (has(value, 'retry_max')) out.retryMaxMs = readDuration(value.retry_max, at('retry_max'), p) ?? out.retryMaxMs;
+  // timers cannot wait longer than 2^31 ms (24.8 days); a day is plenty between two attempts
+  const retryDuration = (key: 'retry_base' | 'retry_max') => {
+    const ms = readDuration(value[key], at(key), p);
+    return ms !== undefined && ms > 86_400_000 ? p.invalid(at(key), value[key], 'a duration of at most 1d') : ms;
+  };
+  if (has(value, 'retry_base')) out.retryBaseMs = retryDuration('retry_base') ?? out.retryBaseMs;
+  if (has(value, 'retry_max')) out.retryMaxMs = retryDuration('retry_max') ?? out.retryMaxMs;
+  if (out.retryBaseMs > out.retryMaxMs) p.invalid(at('retry_base'), value.retry_base ?? '30s', `a duration no longer than retry_max (${String(value.retry_max ?? '12h')})`);
   if (has(value, 'channels')) {
     if (!isMap(value.channels)) p.invalid(at('channels'), value.channels, 'a map of channel name to { email: [...] } or { webhook: url, secret_env: NAME }');
     else {
@@ -171,7 +177,9 @@ const WEBHOOK_KEYS = ['webhook', 'secret_env', 'format', 'timeout'] as const;
 
 function readChannel(name: string, value: unknown, path: string, p: Problems, env: Env): ChannelSpec | undefined {
   if (!isMap(value) || has(value, 'email') === has(value, 'webhook')) {
-    return p.invalid(path, value, 'a channel: { email: [addresses] } or { webhook: url, secret_env: NAME }');
+    // keys only: a webhook URL may itself be the secret (Slack's are)
+    const shown = isMap(value) ? `{ ${Object.keys(value).join(', ')} }` : value;
+    return p.invalid(path, shown, 'a channel: { email: [addresses] } or { webhook: url, secret_env: NAME }');
   }
   if (has(value, 'email')) {
     p.unknownKeys(value, path, EMAIL_KEYS);
@@ -218,7 +226,8 @@ function readWebhookUrl(value: unknown, path: string, p: Problems): string | und
   } catch {
     return p.invalid(path, value, expected);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return p.invalid(path, value, expected);
+  if (url.username || url.password) return p.invalid(path, value.replace(/\/\/[^@/]*@/, '//***@'), expected);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return p.invalid(path, value, expected);
   return value;
 }
 
@@ -274,6 +283,11 @@ function readFor(value: unknown, path: string, p: Problems): { forRuns: number; 
 }
 
 /** A monitor's `rules:` list (or the file's, which every monitor gets). */
+/** A rule's metric that this monitor does not compute (top-level rules are checked against every monitor). */
+export function ruleProblem(rule: RuleSpec, ctx: RuleContext): string | undefined {
+  return metricProblem(rule.when.metric, ctx);
+}
+
 export function readRules(value: unknown, path: string, p: Problems, ctx: RuleContext, taken: readonly RuleSpec[] = []): RuleSpec[] {
   const list = readList(value, path, p, 'a list of rules');
   const rules: RuleSpec[] = [];
@@ -341,7 +355,7 @@ export function readRetraining(value: unknown, path: string, p: Problems, ctx: R
   let when: Condition | undefined;
   if (has(value, 'when')) {
     when = readCondition(value.when, at('when'), p);
-    const problem = when && metricProblem(when.metric, ctx);
+    const problem = when && (isFeatureMetric(when.metric) ? `a metric of the model (${Object.keys(MODEL_METRICS).join(', ')}): the evidence of drifted features is min_drifted_features and critical_features` : metricProblem(when.metric, ctx));
     if (problem) p.invalid(at('when'), value.when, problem);
   }
   const minDriftedFeatures = has(value, 'min_drifted_features') ? readInt(value.min_drifted_features, at('min_drifted_features'), p, 1) : 1;

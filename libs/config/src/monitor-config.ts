@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
-import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
+import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
 import type { Env } from './env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
@@ -433,6 +433,10 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
   const methods = new Set<string>([...settings.numericMethods, ...settings.categoricalMethods]);
   if (features !== 'all') for (const f of Object.values(features)) for (const m of f.methods ?? []) methods.add(m);
   const ctx: RuleContext = { methods, latency, ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}), channelNames };
+  sharedRules.forEach((rule, i) => {
+    const problem = ruleProblem(rule, ctx);
+    if (problem) p.invalid(child(child('rules', i), 'when'), rule.when.text, problem.replace('this monitor', `every monitor (${path} ${name ?? ''} does not)`));
+  });
   const rules = [...sharedRules, ...(has(item, 'rules') ? readRules(item.rules, at('rules'), p, ctx, sharedRules) : [])];
   const retraining = has(item, 'retraining') ? readRetraining(item.retraining, at('retraining'), p, ctx) : undefined;
 
