@@ -180,3 +180,14 @@ test('a pending alert keeps its count across a restart', async () => {
   await second.outbox.idle();
   assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
 });
+
+test('a per-version alert resolves when its version disappears from the window', async () => {
+  const perVersion = { ...spec, rules: [{ ...spec.rules[1]!, perVersion: true }], retraining: undefined };
+  const store = new MemoryStore();
+  const { alerts, outbox, hook } = await engine(store);
+  await alerts.evaluate(perVersion, run(0, [...drifting.map((r) => ({ ...r, model_version: 'v1' })), ...calm.map((r) => ({ ...r, model_version: 'v2' }))]));
+  await alerts.evaluate(perVersion, run(1, calm.map((r) => ({ ...r, model_version: 'v2' })))); // v1 retired: no rows at all
+  await alerts.evaluate(perVersion, run(2, calm.map((r) => ({ ...r, model_version: 'v2' }))));
+  await outbox.idle();
+  assert.deepEqual(hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()), ['many-drifted/v1:firing', 'many-drifted/v1:resolved']);
+});

@@ -104,9 +104,16 @@ export class AlertEngine {
     const stagedRetraining = new Map<string, number>();
     const context = { monitor: spec.name, model: spec.model, runId: run.runId, windowStartMs: run.windowStartMs, windowEndMs: run.windowEndMs, baselineId: run.baselineId, endedAtMs: run.endedAtMs };
     for (const rule of spec.rules) {
-      for (const version of ruleSegments(rule.perVersion, run.drift, run.health)) {
-        const alertKey = `${spec.name}/${rule.name}/${version}`;
-        const observation = observeRule(rule, version, run.drift, run.health);
+      const present = ruleSegments(rule.perVersion, run.drift, run.health);
+      // a version that had an alert and is gone from the window (no events at all) resolves, as a
+      // vanished series does in Prometheus; one with too few events for a verdict is still present
+      const prefix = `${spec.name}/${rule.name}/`;
+      const vanished = [...this.states]
+        .filter(([key, state]) => key.startsWith(prefix) && (state.status === 'firing' || state.status === 'pending') && !present.includes(key.slice(prefix.length)))
+        .map(([key]) => key.slice(prefix.length));
+      for (const version of [...present, ...vanished]) {
+        const alertKey = `${prefix}${version}`;
+        const observation = present.includes(version) ? observeRule(rule, version, run.drift, run.health) : { active: false, evidence: [] };
         const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, { forRuns: rule.forRuns, forMs: rule.forMs, repeatIntervalMs: this.repeatIntervalMs });
         if (!step.changed) continue;
         staged.set(alertKey, step.next);
