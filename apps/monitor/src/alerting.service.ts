@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ClickHouse } from '@driftwatch/clickhouse';
 import type { MonitorSpec } from '@driftwatch/config';
 import {
@@ -43,6 +43,8 @@ export class AlertingService {
     this.deliveries = new Counter({ name: 'driftwatch_alert_delivery_attempts_total', help: 'Notification delivery attempts by channel and result (sent, retrying, failed)', labelNames: ['channel', 'status'], registers: [registry] });
     this.failed = new Counter({ name: 'driftwatch_alert_deliveries_failed_total', help: 'Notifications given up on (not retryable, or out of attempts)', labelNames: ['channel'], registers: [registry] });
     this.firstAttempt = new Histogram({ name: 'driftwatch_alert_first_attempt_seconds', help: 'From the end of a monitor run to the first delivery attempt of its notification', labelNames: ['channel'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] });
+    const backlog = () => this.outbox?.backlog ?? 0;
+    new Gauge({ name: 'driftwatch_alert_outbox_backlog', help: 'Notifications queued or waiting for a retry', registers: [registry], collect() { this.set(backlog()); } });
     if (!this.enabled) return;
     const { alerting, monitors } = this.settings.config;
     this.channels = channelsFromConfig(alerting, () => {
