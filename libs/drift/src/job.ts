@@ -1,7 +1,8 @@
 import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
 import type { Baseline, BaselineFeature, FeatureKind } from './baseline';
 import { evaluateFeature, type Method, type Thresholds, type WindowFeature } from './evaluate';
-import { dedupedCounts, featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
+import { windowCounts } from './histograms';
+import { featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export interface FeatureSetting {
@@ -54,8 +55,9 @@ function addInto(target: number[], source: number[]): void {
 }
 
 /**
- * Computes a run's drift and health results. ClickHouse does the counting (one aggregate query
- * for numeric features, one for categorical ones, one for health); TypeScript finishes the
+ * Computes a run's drift and health results. ClickHouse does the counting (per-minute counts
+ * pre-aggregated at insert time for numeric and categorical features, one raw aggregate for
+ * health); TypeScript bins the buckets and finishes the
  * statistics. Versions are segments of the same counts, and '*' (all versions) is their sum, so
  * segmentation costs no extra scan.
  */
@@ -63,7 +65,7 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const features = selectFeatures(job);
   const numeric = features.filter((f) => f.base.kind === 'numeric');
   const categorical = features.filter((f) => f.base.kind === 'categorical');
-  const { numeric: num, categories: cat, extraCopies } = await dedupedCounts(
+  const { numeric: num, categories: cat, extraCopies } = await windowCounts(
     ch,
     job.model,
     job.window,
