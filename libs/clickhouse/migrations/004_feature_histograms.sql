@@ -56,29 +56,45 @@ CREATE TABLE IF NOT EXISTS baseline_bucketing (
 ) ENGINE = ReplacingMergeTree(created_at)
 ORDER BY (model, baseline_id);
 
+-- The views ARRAY JOIN the arrays themselves (no alias, no arrayConcat): 18.16 copies every
+-- column of the inserted block once per array element, and an array kept beside its elements
+-- would be copied whole each time (measured: 17 s -> 11 s for 1.2M events). The prediction
+-- output has views of its own for the same reason.
 CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_numeric_histograms_mv TO numeric_histograms AS
-SELECT model, model_version, toStartOfMinute(ts) AS minute, name AS feature, toInt32(multiIf(value > 0, toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(value)), 45)), value < 0, -1 - toInt64(bitShiftRight(bitAnd(reinterpretAsUInt64(reinterpretAsString(value)), 9223372036854775807) - 1, 45)), 0)) AS bucket, count() AS n
+SELECT model, model_version, toStartOfMinute(ts) AS minute, num_names AS feature, toInt32(multiIf(num_values > 0, toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(num_values)), 45)), num_values < 0, -1 - toInt64(bitShiftRight(bitAnd(reinterpretAsUInt64(reinterpretAsString(num_values)), 9223372036854775807) - 1, 45)), 0)) AS bucket, count() AS n
 FROM predictions
-ARRAY JOIN arrayConcat(num_names, if(isNull(prediction_num), emptyArrayString(), ['__prediction__'])) AS name, arrayConcat(num_values, if(isNull(prediction_num), emptyArrayFloat64(), [assumeNotNull(prediction_num)])) AS value
+ARRAY JOIN num_names, num_values
 GROUP BY model, model_version, minute, feature, bucket;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS features_numeric_histograms_mv TO numeric_histograms AS
-SELECT model, model_version, toStartOfMinute(ts) AS minute, name AS feature, toInt32(multiIf(value > 0, toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(value)), 45)), value < 0, -1 - toInt64(bitShiftRight(bitAnd(reinterpretAsUInt64(reinterpretAsString(value)), 9223372036854775807) - 1, 45)), 0)) AS bucket, count() AS n
+SELECT model, model_version, toStartOfMinute(ts) AS minute, num_names AS feature, toInt32(multiIf(num_values > 0, toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(num_values)), 45)), num_values < 0, -1 - toInt64(bitShiftRight(bitAnd(reinterpretAsUInt64(reinterpretAsString(num_values)), 9223372036854775807) - 1, 45)), 0)) AS bucket, count() AS n
 FROM features
-ARRAY JOIN num_names AS name, num_values AS value
+ARRAY JOIN num_names, num_values
 GROUP BY model, model_version, minute, feature, bucket;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_category_counts_mv TO category_counts AS
-SELECT model, model_version, toStartOfMinute(ts) AS minute, name AS feature, value, count() AS n
+CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_output_histograms_mv TO numeric_histograms AS
+SELECT model, model_version, toStartOfMinute(ts) AS minute, '__prediction__' AS feature, toInt32(multiIf(assumeNotNull(prediction_num) > 0, toInt64(bitShiftRight(reinterpretAsUInt64(reinterpretAsString(assumeNotNull(prediction_num))), 45)), assumeNotNull(prediction_num) < 0, -1 - toInt64(bitShiftRight(bitAnd(reinterpretAsUInt64(reinterpretAsString(assumeNotNull(prediction_num))), 9223372036854775807) - 1, 45)), 0)) AS bucket, count() AS n
 FROM predictions
-ARRAY JOIN arrayConcat(cat_names, if(isNull(prediction_str), emptyArrayString(), ['__prediction__'])) AS name, arrayConcat(cat_values, if(isNull(prediction_str), emptyArrayString(), [assumeNotNull(prediction_str)])) AS value
+WHERE isNotNull(prediction_num)
+GROUP BY model, model_version, minute, bucket;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_category_counts_mv TO category_counts AS
+SELECT model, model_version, toStartOfMinute(ts) AS minute, cat_names AS feature, cat_values AS value, count() AS n
+FROM predictions
+ARRAY JOIN cat_names, cat_values
 GROUP BY model, model_version, minute, feature, value;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS features_category_counts_mv TO category_counts AS
-SELECT model, model_version, toStartOfMinute(ts) AS minute, name AS feature, value, count() AS n
+SELECT model, model_version, toStartOfMinute(ts) AS minute, cat_names AS feature, cat_values AS value, count() AS n
 FROM features
-ARRAY JOIN cat_names AS name, cat_values AS value
+ARRAY JOIN cat_names, cat_values
 GROUP BY model, model_version, minute, feature, value;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_output_counts_mv TO category_counts AS
+SELECT model, model_version, toStartOfMinute(ts) AS minute, '__prediction__' AS feature, assumeNotNull(prediction_str) AS value, count() AS n
+FROM predictions
+WHERE isNotNull(prediction_str)
+GROUP BY model, model_version, minute, value;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS predictions_event_copies_mv TO event_copies AS
 SELECT model, toStartOfMinute(ts) AS minute, CAST('predictions' AS Enum8('predictions' = 1, 'features' = 2)) AS source, cityHash64(event_id) AS event_hash, count() AS copies

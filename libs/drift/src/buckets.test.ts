@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultMigrationsDir } from '@driftwatch/clickhouse';
+import { defaultMigrationsDir, literal } from '@driftwatch/clickhouse';
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { BUCKET_BITS, bucketLower, bucketOf, bucketSql, isBucketBoundary, snapEdges, snapToBucket } from './buckets';
 import { gridCounts, gridEdges, gridFromSorted } from './grid';
 import { binBuckets, type BucketCounts } from './histograms';
+import { PREDICTION_FEATURE } from './queries';
 
 function values(): number[] {
   const out = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-300, -1e-300, 5e-324, 1.5e300, -1.5e300, 127, 128, 129, 255, 256, 257, 1 + 2 ** -7, 1 - 2 ** -53];
@@ -71,5 +72,9 @@ test('counting per bucket then binning equals binning raw values on snapped PSI 
 
 test('migration 004 buckets values with exactly the expression bucketSql renders (defined once)', () => {
   const sql = readFileSync(join(defaultMigrationsDir(), '004_feature_histograms.sql'), 'utf8');
-  assert.equal(sql.split(`${bucketSql('value')} AS bucket`).length - 1, 2, 'both numeric views (predictions, features)');
+  const uses = (valueSql: string) => sql.split(`${bucketSql(valueSql)} AS bucket`).length - 1;
+  assert.equal(uses('num_values'), 2, 'numeric features of predictions and features');
+  assert.equal(uses('assumeNotNull(prediction_num)'), 1, 'the numeric prediction output');
+  assert.equal(sql.split('AS bucket').length - 1, 3, 'no other bucketing');
+  assert.equal(sql.split(`${literal(PREDICTION_FEATURE)} AS feature`).length - 1, 2, 'the prediction output is the feature PREDICTION_FEATURE');
 });
