@@ -6,7 +6,7 @@ import { defaultMigrationsDir, literal } from '@driftwatch/clickhouse';
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { BUCKET_BITS, bucketLower, bucketOf, bucketSql, isBucketBoundary, snapEdges, snapToBucket } from './buckets';
 import { gridCounts, gridEdges, gridFromSorted } from './grid';
-import { binBuckets, type BucketCounts } from './histograms';
+import { binBuckets, sharedRanges, type BucketCounts } from './histograms';
 import { PREDICTION_FEATURE } from './queries';
 
 function values(): number[] {
@@ -77,4 +77,11 @@ test('migration 004 buckets values with exactly the expression bucketSql renders
   assert.equal(uses('assumeNotNull(prediction_num)'), 1, 'the numeric prediction output');
   assert.equal(sql.split('AS bucket').length - 1, 3, 'no other bucketing');
   assert.equal(sql.split(`${literal(PREDICTION_FEATURE)} AS feature`).length - 1, 2, 'the prediction output is the feature PREDICTION_FEATURE');
+});
+
+test('minutes more than one ledger part covers: overlaps of the parts\' minute ranges', () => {
+  assert.deepEqual(sharedRanges([]), []);
+  assert.deepEqual(sharedRanges([[0, 59], [120, 180]]), []);
+  assert.deepEqual(sharedRanges([[60, 120], [0, 60], [120, 240]]), [[60, 60], [120, 120]]);
+  assert.deepEqual(sharedRanges([[0, 600], [60, 120], [100, 300], [900, 960]]), [[60, 300]]);
 });

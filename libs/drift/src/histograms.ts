@@ -95,13 +95,45 @@ GROUP BY model_version, feature, value`;
  * Events stored more than once in whole minutes, from the copy ledger. Only rows that can be
  * duplicated are grouped: a part holds each event hash once per minute (the views group their
  * block, merges sum), so a duplicate is either a row with copies > 1 or a hash in a minute that
- * more than one part holds. Once parts are merged that is a few boundary minutes, not the window.
+ * more than one part covers (`shared`: inclusive [from, to] unix-second ranges, from the parts'
+ * minute ranges in system.parts). Once parts are merged that is a few boundary minutes.
  */
-export function duplicatedEventsSql(model: string, minutes: TimeRange, limit: number): string {
-  const where = minuteFilter(model, minutes);
+export function duplicatedEventsSql(model: string, minutes: TimeRange, shared: readonly (readonly [number, number])[], limit: number): string {
+  const inShared = shared.map(([from, to]) => ` OR (minute >= toDateTime(${from}, 'UTC') AND minute <= toDateTime(${to}, 'UTC'))`).join('');
   return `SELECT toString(source) AS src, toString(event_hash) AS h, sum(copies) AS c FROM ${TABLES.eventCopies}
-WHERE ${where} AND (copies > 1 OR (source, minute) IN (SELECT source, minute FROM ${TABLES.eventCopies} WHERE ${where} GROUP BY source, minute HAVING uniqExact(_part) > 1))
+WHERE ${minuteFilter(model, minutes)} AND (copies > 1${inShared})
 GROUP BY source, event_hash HAVING c > 1 LIMIT ${limit}`;
+}
+
+/**
+ * Minutes of a range that more than one active part of the copy ledger covers, as merged inclusive
+ * [from, to] ranges of unix seconds. A part's minute range is its partition-key min/max
+ * (system.parts min_time/max_time, on 18.16 and current versions), so no row is read.
+ */
+export async function sharedLedgerMinutes(ch: ClickHouse, minutes: TimeRange): Promise<[number, number][]> {
+  const parts = await ch.query<{ lo: string; hi: string }>(
+    `SELECT toUInt32(min_time) AS lo, toUInt32(max_time) AS hi FROM system.parts
+     WHERE database = currentDatabase() AND table = ${literal(TABLES.eventCopies)} AND active
+       AND max_time >= toDateTime(${literal(formatDateTime(minutes.startMs))}, 'UTC') AND min_time < toDateTime(${literal(formatDateTime(minutes.endMs))}, 'UTC')`,
+  );
+  return sharedRanges(parts.map((p) => [Number(p.lo), Number(p.hi)]));
+}
+
+/** The points that more than one of the inclusive ranges covers, as merged inclusive ranges. */
+export function sharedRanges(ranges: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const shared: [number, number][] = [];
+  let reach = Number.NEGATIVE_INFINITY; // the furthest point covered by the ranges seen so far
+  for (const [lo, hi] of sorted) {
+    if (lo <= reach) {
+      const overlap: [number, number] = [lo, Math.min(hi, reach)];
+      const last = shared[shared.length - 1];
+      if (last && overlap[0] <= last[1]) last[1] = Math.max(last[1], overlap[1]);
+      else shared.push(overlap);
+    }
+    reach = Math.max(reach, hi);
+  }
+  return shared;
 }
 
 interface Duplicate {
@@ -170,7 +202,7 @@ async function fromRawRows(ch: ClickHouse, model: string, range: TimeRange, feat
 async function fromViews(ch: ClickHouse, model: string, minutes: TimeRange, features: readonly string[], categorical: readonly string[]): Promise<Part | undefined> {
   const part: Part = { buckets: new Map(), categories: new Map(), extraCopies: 0 };
   const [dups] = await Promise.all([
-    ch.query<{ src: string; h: string; c: string }>(duplicatedEventsSql(model, minutes, MAX_CORRECTED_EVENTS + 1)),
+    sharedLedgerMinutes(ch, minutes).then((shared) => ch.query<{ src: string; h: string; c: string }>(duplicatedEventsSql(model, minutes, shared, MAX_CORRECTED_EVENTS + 1))),
     features.length > 0 ? readNumeric(ch, histogramCountsSql(model, minutes, features), features, part.buckets) : undefined,
     categorical.length > 0 ? readCategories(ch, categoryStatesSql(model, minutes, categorical), part.categories) : undefined,
   ]);

@@ -65,6 +65,10 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const features = selectFeatures(job);
   const numeric = features.filter((f) => f.base.kind === 'numeric');
   const categorical = features.filter((f) => f.base.kind === 'categorical');
+  const levels = [0.5, 0.9, 0.95, 0.99];
+  // health reads raw rows: start it with the counts, without FINAL, and redo it through FINAL only
+  // if the window turns out to hold duplicates
+  const healthNoDuplicates = job.latency ? settled(healthRows(ch, job.model, job.window, levels, false)) : undefined;
   const { numeric: num, categories: cat, extraCopies } = await windowCounts(
     ch,
     job.model,
@@ -149,8 +153,7 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const health: object[] = [];
   if (job.latency) {
     const seconds = (job.window.endMs - job.window.startMs) / 1000;
-    const levels = [0.5, 0.9, 0.95, 0.99];
-    const rows = await healthRows(ch, job.model, job.window, levels, extraCopies > 0);
+    const rows = extraCopies > 0 ? await healthRows(ch, job.model, job.window, levels, true) : await unwrap(healthNoDuplicates!);
     for (const h of rows) {
       if (!job.segmentByVersion && h.model_version !== ALL_VERSIONS) continue;
       const enough = h.events >= job.minSamples;
@@ -171,6 +174,22 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
     }
   }
   return { drift, health };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (so it may wait unobserved while other queries run). */
+function settled<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw r.error;
+  return r.value;
 }
 
 /**
