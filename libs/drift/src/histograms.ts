@@ -108,7 +108,9 @@ GROUP BY source, event_hash HAVING c > 1 LIMIT ${limit}`;
 /**
  * Minutes of a range that more than one active part of the copy ledger covers, as merged inclusive
  * [from, to] ranges of unix seconds. A part's minute range is its partition-key min/max
- * (system.parts min_time/max_time, on 18.16 and current versions), so no row is read.
+ * (system.parts min_time/max_time, on 18.16 and current versions), so no row is read. A part
+ * inserted for these minutes after this look (a late redelivery racing the run) is seen only by
+ * the next run: ClickHouse gives no snapshot across queries, as with the raw-row path.
  */
 export async function sharedLedgerMinutes(ch: ClickHouse, minutes: TimeRange): Promise<[number, number][]> {
   const parts = await ch.query<{ lo: string; hi: string }>(
