@@ -62,7 +62,17 @@ test('retention drops day partitions older than the limit and keeps the rest', a
   }));
   await ch.insert('predictions', rows);
   const dropped = await dropExpiredPartitions(ch, 30, now);
-  assert.deepEqual(dropped.sort(), ['predictions/20260521', 'predictions/20260530']);
+  // the counts the materialized views of migration 004 derived from those rows leave with them
+  assert.deepEqual(dropped.sort(), [
+    'event_copies/20260521',
+    'event_copies/20260530',
+    'numeric_histograms/20260521',
+    'numeric_histograms/20260530',
+    'predictions/20260521',
+    'predictions/20260530',
+  ]);
   const left = await ch.query<{ ts: string }>(`SELECT toString(ts) AS ts FROM predictions ORDER BY ts`);
   assert.deepEqual(left.map((r) => r.ts.slice(0, 10)), ['2026-06-01', '2026-06-29']);
+  const counted = await ch.query<{ minute: string; n: string }>(`SELECT toString(minute) AS minute, sum(n) AS n FROM numeric_histograms GROUP BY minute ORDER BY minute`);
+  assert.deepEqual(counted.map((r) => [r.minute.slice(0, 10), Number(r.n)]), [['2026-06-01', 1], ['2026-06-29', 1]]);
 });

@@ -4,7 +4,8 @@ import { DAY_PARTITIONED } from './tables';
 
 /**
  * Retention by dropping whole day partitions (no TTL on ClickHouse 18.16): every partition of the
- * raw tables older than `days` days is dropped. Returns the partitions it dropped.
+ * raw tables, and of the tables pre-aggregated from them (numeric_histograms, category_counts,
+ * event_copies: same day key, so counts and raw rows leave together), older than `days` days is dropped. Returns the partitions it dropped.
  */
 export async function dropExpiredPartitions(ch: ClickHouse, days: number, now = Date.now()): Promise<string[]> {
   if (!Number.isInteger(days) || days < 1) throw new Error(`retention must be a whole number of days >= 1, got ${days}`);

@@ -11,9 +11,25 @@ export const TABLES = {
   healthResults: 'health_results',
   alertEvents: 'alert_events',
   alertDeliveries: 'alert_deliveries',
+  // pre-aggregated at insert time by the materialized views of migration 004
+  numericHistograms: 'numeric_histograms',
+  categoryCounts: 'category_counts',
+  eventCopies: 'event_copies',
+  baselineBucketing: 'baseline_bucketing',
 } as const;
 
 export type RawTable = (typeof TABLES)['predictions' | 'features' | 'labels' | 'deadLetters'];
 
+/** Tables filled from the raw tables by materialized views, partitioned by the same day. */
+export type DerivedTable = (typeof TABLES)['numericHistograms' | 'categoryCounts' | 'eventCopies'];
+
 /** Tables partitioned by day (toYYYYMMDD), whose partitions retention may drop. */
-export const DAY_PARTITIONED: readonly RawTable[] = [TABLES.predictions, TABLES.features, TABLES.labels, TABLES.deadLetters];
+export const DAY_PARTITIONED: readonly (RawTable | DerivedTable)[] = [
+  TABLES.predictions,
+  TABLES.features,
+  TABLES.labels,
+  TABLES.deadLetters,
+  TABLES.numericHistograms,
+  TABLES.categoryCounts,
+  TABLES.eventCopies,
+];

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
+import { BUCKET_BITS, snapEdges } from './buckets';
 import { DEFAULT_GRID_BINS, gridCounts, gridFromSorted, type Grid } from './grid';
-import { categoryCounts, featureArraysSql, numericCounts, type NumericBinning } from './queries';
+import { windowCounts } from './histograms';
+import { featureArraysSql, type NumericBinning } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export type FeatureKind = 'numeric' | 'categorical';
@@ -60,10 +62,17 @@ function baselineId(name: string, features: BaselineFeature[]): string {
   return `${name}@${hash.digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * PSI edges are the baseline's quantile edges snapped to the nearest bucket boundary (at most half
+ * a bucket, 0.39% relative, away: buckets.ts), and the KS grid's edges likewise, so that a window
+ * counted from the pre-aggregated buckets gets exactly the counts that binning its raw values on
+ * these edges would give. libs/stats psi() keeps numpy's exact quantile edges; only the monitor's
+ * binning is snapped.
+ */
 function numericFeature(feature: string, values: number[], options: BaselineOptions): BaselineFeature {
   const sorted = Float64Array.from(values).sort();
-  const psiEdges = quantileBinEdges(sorted, options.psiBins ?? 10);
-  const grid = gridFromSorted(sorted, options.gridBins ?? DEFAULT_GRID_BINS);
+  const psiEdges = snapEdges(quantileBinEdges(sorted, options.psiBins ?? 10));
+  const grid = gridFromSorted(sorted, options.gridBins ?? DEFAULT_GRID_BINS, BUCKET_BITS);
   const psiCounts = binCounts(psiEdges, sorted);
   const list = Array.from(sorted);
   const sample = list.length <= BASELINE_SAMPLE ? list : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
@@ -132,7 +141,11 @@ export async function baselineFromRange(ch: ClickHouse, name: string, model: str
     return { ...f, n: Number(s.n), mean: s.mean, std: s.std, min: s.min, max: s.max };
   });
   const binnings: NumericBinning[] = numeric.map((f) => ({ feature: f.feature, psiEdges: f.psiEdges, grid: f.grid }));
-  const counts = await numericCounts(ch, model, range, binnings);
+  const catNames = await ch.query<{ name: string }>(
+    `SELECT DISTINCT arrayJoin(names_all) AS name FROM (SELECT ${featureArraysSql('categorical', true)} FROM ${featureSource(model, range, 'cat_names, cat_values, prediction_str')})`,
+  );
+  // the same dedup-safe counting as a monitor window (pre-aggregated buckets where they serve)
+  const { numeric: counts, categories: cats } = await windowCounts(ch, model, range, binnings, catNames.map((c) => c.name));
   for (const f of numeric) {
     f.psiCounts = new Array(f.psiEdges.length + 1).fill(0);
     f.gridCounts = new Array(f.grid.bins + 2).fill(0);
@@ -143,10 +156,6 @@ export async function baselineFromRange(ch: ClickHouse, name: string, model: str
       c.grid.forEach((v, i) => (f.gridCounts[i]! += v));
     }
   }
-  const catNames = await ch.query<{ name: string }>(
-    `SELECT DISTINCT arrayJoin(names_all) AS name FROM (SELECT ${featureArraysSql('categorical', true)} FROM ${featureSource(model, range, 'cat_names, cat_values, prediction_str')})`,
-  );
-  const cats = await categoryCounts(ch, model, range, catNames.map((c) => c.name));
   const merged = new Map<string, Map<string, number>>();
   for (const byFeature of cats.values()) {
     for (const [feature, m] of byFeature) {
@@ -185,6 +194,8 @@ export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
     sample: f.sample,
   }));
   await ch.insert(TABLES.baselines, rows);
+  const bucketBits = [...b.features.values()].find((f) => f.kind === 'numeric')?.grid.bucketBits;
+  if (bucketBits) await ch.insert(TABLES.baselineBucketing, [{ baseline_id: b.id, model: b.model, bucket_bits: bucketBits, created_at: formatDateTime(b.createdAtMs) }]);
 }
 
 /** The baseline with this id, or the newest version of the baseline with this name. */
@@ -195,6 +206,10 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
   );
   if (rows.length === 0) return undefined;
   const first = rows[0]!;
+  const [bucketing] = await ch.query<{ bits: number }>(
+    `SELECT max(bucket_bits) AS bits FROM ${TABLES.baselineBucketing} WHERE model = ${literal(model)} AND baseline_id = ${literal(first.baseline_id as string)}`,
+  );
+  const bucketBits = Number(bucketing?.bits ?? 0);
   const features = new Map<string, BaselineFeature>();
   for (const r of rows) {
     const gridCountsArr = (r.grid_counts as string[]).map(Number);
@@ -204,7 +219,7 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
       n: Number(r.n),
       psiEdges: (r.psi_edges as number[]).map(Number),
       psiCounts: (r.psi_counts as string[]).map(Number),
-      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2) },
+      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2), ...(bucketBits > 0 && r.kind === 'numeric' && { bucketBits }) },
       gridCounts: gridCountsArr,
       categories: r.categories as string[],
       categoryCounts: (r.category_counts as string[]).map(Number),

@@ -1,6 +1,7 @@
 import { chiSquareTest, jensenShannonDistance, ks2samp, psiFromCounts } from '@driftwatch/stats';
 import type { BaselineFeature } from './baseline';
 import { binnedKs } from './binnedKs';
+import { gridEdges } from './grid';
 import type { DriftMethod, Thresholds } from '@driftwatch/config';
 
 /** The drift methods, as the monitor config names them. */
@@ -52,8 +53,9 @@ function result(method: Method, thresholds: Thresholds, value: number, extra: Pa
   return { method, status: 'ok', value, valueLo: null, valueHi: null, pValue, pValueLo: null, pValueHi: null, threshold, breached: isBreached(method, value, pValue, threshold), ...extra };
 }
 
-/** The distance between two histograms on the same uniform grid: width * sum |Fb - Fc| over the grid. */
+/** The distance between two histograms on the same grid: sum of bin width * |Fb - Fc| over the grid. */
 function gridWasserstein(base: BaselineFeature, cur: number[]): number {
+  const edges = gridEdges(base.grid);
   let cb = 0;
   let cc = 0;
   let sum = 0;
@@ -62,7 +64,7 @@ function gridWasserstein(base: BaselineFeature, cur: number[]): number {
   for (let j = 0; j < cur.length - 1; j++) {
     cb += base.gridCounts[j]! / nb;
     cc += cur[j]! / nc;
-    if (j >= 1) sum += Math.abs(cb - cc) * base.grid.width;
+    if (j >= 1) sum += Math.abs(cb - cc) * (base.grid.bucketBits ? edges[j]! - edges[j - 1]! : base.grid.width);
   }
   return sum;
 }

@@ -1,5 +1,7 @@
 export * from './baseline';
 export * from './binnedKs';
+export * from './buckets';
+export * from './histograms';
 export * from './evaluate';
 export * from './grid';
 export * from './job';

@@ -1,7 +1,8 @@
 import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
 import type { Baseline, BaselineFeature, FeatureKind } from './baseline';
 import { evaluateFeature, type Method, type Thresholds, type WindowFeature } from './evaluate';
-import { dedupedCounts, featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
+import { windowCounts } from './histograms';
+import { featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export interface FeatureSetting {
@@ -54,8 +55,9 @@ function addInto(target: number[], source: number[]): void {
 }
 
 /**
- * Computes a run's drift and health results. ClickHouse does the counting (one aggregate query
- * for numeric features, one for categorical ones, one for health); TypeScript finishes the
+ * Computes a run's drift and health results. ClickHouse does the counting (per-minute counts
+ * pre-aggregated at insert time for numeric and categorical features, one raw aggregate for
+ * health); TypeScript bins the buckets and finishes the
  * statistics. Versions are segments of the same counts, and '*' (all versions) is their sum, so
  * segmentation costs no extra scan.
  */
@@ -63,7 +65,11 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const features = selectFeatures(job);
   const numeric = features.filter((f) => f.base.kind === 'numeric');
   const categorical = features.filter((f) => f.base.kind === 'categorical');
-  const { numeric: num, categories: cat, extraCopies } = await dedupedCounts(
+  const levels = [0.5, 0.9, 0.95, 0.99];
+  // health reads raw rows: start it with the counts, without FINAL, and redo it through FINAL only
+  // if the window turns out to hold duplicates
+  const healthNoDuplicates = job.latency ? settled(healthRows(ch, job.model, job.window, levels, false)) : undefined;
+  const { numeric: num, categories: cat, extraCopies } = await windowCounts(
     ch,
     job.model,
     job.window,
@@ -147,8 +153,7 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
   const health: object[] = [];
   if (job.latency) {
     const seconds = (job.window.endMs - job.window.startMs) / 1000;
-    const levels = [0.5, 0.9, 0.95, 0.99];
-    const rows = await healthRows(ch, job.model, job.window, levels, extraCopies > 0);
+    const rows = extraCopies > 0 ? await healthRows(ch, job.model, job.window, levels, true) : await unwrap(healthNoDuplicates!);
     for (const h of rows) {
       if (!job.segmentByVersion && h.model_version !== ALL_VERSIONS) continue;
       const enough = h.events >= job.minSamples;
@@ -169,6 +174,22 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
     }
   }
   return { drift, health };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (so it may wait unobserved while other queries run). */
+function settled<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw r.error;
+  return r.value;
 }
 
 /**
