@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 npm run --silent build
 started_infra=0
-if bash deploy/local/infra.sh status 2>/dev/null | grep -q ': down'; then started_infra=1; fi
+status=$(bash deploy/local/infra.sh status 2>/dev/null || true)
+if [[ $status == *": down"* ]]; then started_infra=1; fi
 bash deploy/local/infra.sh up
 stop_infra() { if ((started_infra)); then bash deploy/local/infra.sh down; fi; }
 trap stop_infra EXIT

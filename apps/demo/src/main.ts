@@ -174,7 +174,7 @@ monitors:
   await show(ch, 'Drift of the last hour against the baseline hour, all versions (breached = threshold crossed)', `SELECT feature, method, round(value, 4) AS value, p_value, threshold, breached, window_n FROM drift_results WHERE run_id = ${run} AND model_version = '*' ORDER BY breached DESC, feature, method`);
   await show(ch, 'Health of the last hour', `SELECT model_version, events, errors, round(error_rate, 4) AS error_rate, round(events_per_s, 2) AS events_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms FROM health_results WHERE run_id = ${run} ORDER BY model_version`);
   await showAlerts(ch, run, smtp, receiver, secret);
-  console.log(`\n[demo] query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}   (npm run infra:down stops Kafka and ClickHouse)`);
+  console.log(`\n[demo] query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}`);
   if (process.env.DEMO_EXIT === '1') {
     await ch.close();
     return stop(0);
