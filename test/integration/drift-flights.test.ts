@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, runDriftJob, saveBaseline, windowCounts, type DriftJob } from '@driftwatch/drift';
+import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, runDriftJob, saveBaseline, windowCounts, type DriftJob } from '@driftwatch/drift';
 import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
 import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
@@ -164,4 +164,21 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   const afterMerge = await runDriftJob(box.ch, job(baseline, 1, 'run-after-merge'));
   assert.deepEqual(strip(afterMerge.drift), strip(before.drift));
   assert.deepEqual(strip(afterMerge.health), strip(before.health));
+});
+
+test('more redelivered duplicates than the copy ledger corrects (a replay after a long outage): the run counts raw rows and the results still do not change', async () => {
+  const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
+  const before = await runDriftJob(box.ch, job(baseline, 2, 'run-before-replay'));
+  const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 3 * HOUR) / 1000}, 'UTC')`;
+  const copies = MAX_CORRECTED_EVENTS + 500;
+  assert.ok(eveningCount > copies, 'the evening hour has enough events to replay');
+  for (const table of ['predictions', 'features']) {
+    await box.ch.command(`INSERT INTO ${table} SELECT * FROM ${table} WHERE ${where} ORDER BY event_id LIMIT ${copies}`);
+  }
+  const [stored] = await box.ch.query<{ n: string }>(`SELECT count() - uniqExact(event_id) AS n FROM predictions WHERE ${where}`);
+  assert.equal(Number(stored!.n), copies, 'the duplicates are stored');
+  const after = await runDriftJob(box.ch, job(baseline, 2, 'run-after-replay'));
+  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  assert.deepEqual(strip(after.drift), strip(before.drift));
+  assert.deepEqual(strip(after.health), strip(before.health));
 });
