@@ -60,7 +60,7 @@ test('identifier() makes hostile names usable as column and table names, and not
 
 test('arrays, numbers, NULL and dates render as ClickHouse reads them', async () => {
   const [row] = await ch.query<Record<string, unknown>>(
-    `SELECT ${literal(['a', "b'c", null])} AS arr, ${literal(-1.5e-300)} AS small, ${literal(null)} AS nothing, toString(${literal(new Date('2026-03-04T05:06:07Z'))}) AS d`,
+    `SELECT ${literal(['a', "b'c", null])} AS arr, ${literal(-1.5e-300)} AS small, ${literal([0.5, 1e-320, -5e-324])} AS subnormal, ${literal(null)} AS nothing, toString(${literal(new Date('2026-03-04T05:06:07Z'))}) AS d`,
   );
-  assert.deepEqual(row, { arr: ['a', "b'c", null], small: -1.5e-300, nothing: null, d: '2026-03-04 05:06:07' });
+  assert.deepEqual(row, { arr: ['a', "b'c", null], small: -1.5e-300, subnormal: [0.5, 1e-320, -5e-324], nothing: null, d: '2026-03-04 05:06:07' });
 });

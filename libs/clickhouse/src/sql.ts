@@ -35,6 +35,13 @@ function escapeBody(text: string, quote: "'" | '`'): string {
 export type SqlScalar = string | number | bigint | boolean | null | Date;
 export type SqlValue = SqlScalar | readonly SqlValue[];
 
+/** The IEEE-754 bit pattern of a double, as an unsigned decimal. */
+function doubleBits(value: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  return view.getBigUint64(0).toString();
+}
+
 /** Renders a value as a ClickHouse literal: 'text', 12.5, NULL, [1, 2], '2026-01-02 03:04:05'. */
 export function literal(value: SqlValue): string {
   if (value === null) return 'NULL';
@@ -43,7 +50,9 @@ export function literal(value: SqlValue): string {
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new SqlValueError(`cannot render ${value} as a SQL literal`);
-    // repr that ClickHouse parses back to the same double
+    // repr that ClickHouse parses back to the same double. 18.16 refuses subnormals (|x| < 2^-1022)
+    // as number literals and rounds the smallest to 0 from text: give it their bits instead
+    if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308) return `reinterpretAsFloat64(reinterpretAsString(toUInt64(${doubleBits(value)})))`;
     return Object.is(value, -0) ? '0' : String(value);
   }
   if (value instanceof Date) {
