@@ -1,34 +1,21 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { attemptWebhook, verifyWebhook, WebhookChannel } from '@driftwatch/alerting';
+import { attemptWebhook, WebhookChannel } from '@driftwatch/alerting';
+import { WebhookReceiver } from '../../apps/demo/src/receivers';
 
 /** A real HTTP receiver on loopback: answers with the scripted statuses, verifies every signature. */
 const SECRET = 'whsec_ZHJpZnR3YXRjaC10ZXN0LXNlY3JldA==';
-let server: Server;
+const receiver = new WebhookReceiver(SECRET);
+const { script, received } = receiver;
 let url = '';
-const script: (number | 'hang')[] = [];
-const received: { headers: IncomingHttpHeaders; body: string; verified: boolean }[] = [];
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body, verified: verifyWebhook(SECRET, req.headers as Record<string, string>, body) });
-      const next = script.shift() ?? 200;
-      if (next === 'hang') return; // never answers: the sender's timeout must fire
-      res.writeHead(next).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  await receiver.start();
+  url = receiver.url('/hook');
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => receiver.stop());
 
 test('signed deliveries: 5xx, 429 and timeouts are retryable, other 4xx are not, the id is the same on every attempt', async () => {
   script.push(500, 429, 'hang', 404, 200);
