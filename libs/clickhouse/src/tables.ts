@@ -16,6 +16,9 @@ export const TABLES = {
   categoryCounts: 'category_counts',
   eventCopies: 'event_copies',
   baselineBucketing: 'baseline_bucketing',
+  // migration 005
+  preaggregationCoverage: 'preaggregation_coverage',
+  baselineUnbucketedFeatures: 'baseline_unbucketed_features',
 } as const;
 
 export type RawTable = (typeof TABLES)['predictions' | 'features' | 'labels' | 'deadLetters'];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { BUCKET_BITS, snapEdges } from './buckets';
-import { DEFAULT_GRID_BINS, gridCounts, gridFromSorted, type Grid } from './grid';
+import { DEFAULT_GRID_BINS, gridCounts, gridEdges, gridFromSorted, type Grid } from './grid';
 import { windowCounts } from './histograms';
 import { featureArraysSql, type NumericBinning } from './queries';
 import { featureSource, type TimeRange } from './window';
@@ -71,12 +71,29 @@ function baselineId(name: string, features: BaselineFeature[]): string {
  */
 function numericFeature(feature: string, values: number[], options: BaselineOptions): BaselineFeature {
   const sorted = Float64Array.from(values).sort();
-  const psiEdges = snapEdges(quantileBinEdges(sorted, options.psiBins ?? 10));
-  const grid = gridFromSorted(sorted, options.gridBins ?? DEFAULT_GRID_BINS, BUCKET_BITS);
+  const exactEdges = quantileBinEdges(sorted, options.psiBins ?? 10);
+  const bins = options.gridBins ?? DEFAULT_GRID_BINS;
+  const bucketed = gridFromSorted(sorted, bins, BUCKET_BITS);
+  // Buckets are relative to a value's size, not to the feature's spread: years (2001..2026) or
+  // epoch seconds fall into a handful of buckets. When snapping would merge PSI edges or most of
+  // the KS grid, the feature keeps its exact edges and is counted from raw rows instead.
+  const snapped = snapEdges(exactEdges);
+  const resolved = snapped.length === exactEdges.length && distinctCount(gridEdges(bucketed)) >= MIN_DISTINCT_GRID_SHARE * (bins + 1);
+  const psiEdges = resolved ? snapped : exactEdges;
+  const grid = resolved ? bucketed : gridFromSorted(sorted, bins);
   const psiCounts = binCounts(psiEdges, sorted);
   const list = Array.from(sorted);
   const sample = list.length <= BASELINE_SAMPLE ? list : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
   return { feature, kind: 'numeric', n: list.length, psiEdges, psiCounts, grid, gridCounts: gridCounts(grid, sorted), categories: [], categoryCounts: [], ...summary(list), sample };
+}
+
+/** Share of a bucketed KS grid's edges that must stay distinct for the buckets to serve a feature: coinciding edges only coarsen the grid (the binned KS interval stays guaranteed, just wider), but below a tenth the buckets no longer resolve the feature. */
+const MIN_DISTINCT_GRID_SHARE = 0.1;
+
+function distinctCount(sortedEdges: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < sortedEdges.length; i++) if (i === 0 || sortedEdges[i] !== sortedEdges[i - 1]) n++;
+  return n;
 }
 
 function categoricalFeature(feature: string, counts: Map<string, number>): BaselineFeature {
@@ -194,7 +211,13 @@ export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
     sample: f.sample,
   }));
   await ch.insert(TABLES.baselines, rows);
-  const bucketBits = [...b.features.values()].find((f) => f.kind === 'numeric')?.grid.bucketBits;
+  const numeric = [...b.features.values()].filter((f) => f.kind === 'numeric');
+  const bucketBits = numeric.find((f) => f.grid.bucketBits)?.grid.bucketBits;
+  const unbucketed = numeric.filter((f) => !f.grid.bucketBits);
+  // the exceptions first: a baseline marked bucketed must never be read without them
+  if (bucketBits && unbucketed.length > 0) {
+    await ch.insert(TABLES.baselineUnbucketedFeatures, unbucketed.map((f) => ({ baseline_id: b.id, model: b.model, feature: f.feature, created_at: formatDateTime(b.createdAtMs) })));
+  }
   if (bucketBits) await ch.insert(TABLES.baselineBucketing, [{ baseline_id: b.id, model: b.model, bucket_bits: bucketBits, created_at: formatDateTime(b.createdAtMs) }]);
 }
 
@@ -206,20 +229,26 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
   );
   if (rows.length === 0) return undefined;
   const first = rows[0]!;
-  const [bucketing] = await ch.query<{ bits: number }>(
-    `SELECT max(bucket_bits) AS bits FROM ${TABLES.baselineBucketing} WHERE model = ${literal(model)} AND baseline_id = ${literal(first.baseline_id as string)}`,
-  );
-  const bucketBits = Number(bucketing?.bits ?? 0);
+  const id = literal(first.baseline_id as string);
+  const [[bucketing], exceptions] = await Promise.all([
+    ch.query<{ bits: number }>(`SELECT max(bucket_bits) AS bits FROM ${TABLES.baselineBucketing} WHERE model = ${literal(model)} AND baseline_id = ${id}`),
+    ch.query<{ feature: string }>(`SELECT DISTINCT feature FROM ${TABLES.baselineUnbucketedFeatures} WHERE model = ${literal(model)} AND baseline_id = ${id}`),
+  ]);
+  const unbucketed = new Set(exceptions.map((e) => e.feature));
+  const bucketBitsOf = (r: Record<string, unknown>) => (r.kind === 'numeric' && !unbucketed.has(r.feature as string) ? Number(bucketing?.bits ?? 0) : 0);
   const features = new Map<string, BaselineFeature>();
   for (const r of rows) {
     const gridCountsArr = (r.grid_counts as string[]).map(Number);
+    const bucketBits = bucketBitsOf(r);
+    // 18.16 reads some doubles back from text 1 ulp off: snap again, so bucketed edges stay boundaries
+    const psiEdges = (r.psi_edges as number[]).map(Number);
     features.set(r.feature as string, {
       feature: r.feature as string,
       kind: r.kind as FeatureKind,
       n: Number(r.n),
-      psiEdges: (r.psi_edges as number[]).map(Number),
+      psiEdges: bucketBits > 0 ? snapEdges(psiEdges) : psiEdges,
       psiCounts: (r.psi_counts as string[]).map(Number),
-      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2), ...(bucketBits > 0 && r.kind === 'numeric' && { bucketBits }) },
+      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2), ...(bucketBits > 0 && { bucketBits }) },
       gridCounts: gridCountsArr,
       categories: r.categories as string[],
       categoryCounts: (r.category_counts as string[]).map(Number),

@@ -16,9 +16,20 @@ const MINUTE = 60_000;
  */
 export const MAX_CORRECTED_EVENTS = 2000;
 
-/** Whether every numeric binning is made of whole buckets, so pre-aggregated counts serve it. */
-export function isBucketed(binnings: readonly NumericBinning[]): boolean {
-  return binnings.every((b) => b.grid.bucketBits === BUCKET_BITS);
+/** Whether a numeric binning is made of whole buckets, so pre-aggregated counts serve it. */
+export function isBucketed(binning: NumericBinning): boolean {
+  return binning.grid.bucketBits === BUCKET_BITS;
+}
+
+/**
+ * The first minute the materialized views cover for every event (migration 005): rows stored
+ * before the views existed have event times up to raw_until, so minutes up to and including its
+ * minute are counted from raw rows. 0 on a database that had no rows when the views came.
+ */
+export async function viewsCoverFromMs(ch: ClickHouse): Promise<number> {
+  const [r] = await ch.query<{ t: string }>(`SELECT toString(toUInt32(max(raw_until))) AS t FROM ${TABLES.preaggregationCoverage}`);
+  const seconds = Number(r?.t ?? 0);
+  return seconds > 0 ? Math.floor((seconds * 1000) / MINUTE) * MINUTE + MINUTE : 0;
 }
 
 /** Adds n to out[version][feature][key] (bucket counts and category counts alike). */
@@ -250,14 +261,32 @@ async function fromViews(ch: ClickHouse, model: string, minutes: TimeRange, feat
 /**
  * Numeric (per bucket, then binned) and categorical counts of a window, dedup-safe. Whole minutes
  * come from the tables the materialized views of migration 004 fill at insert time (a few
- * thousand rows per feature and hour instead of every event); the seconds before the first and
- * after the last whole minute, if any, from raw rows. Baselines made before buckets existed
- * (edges not on bucket boundaries) are counted on raw rows as before.
+ * thousand rows per feature and hour instead of every event); from raw rows: the seconds before
+ * the first and after the last whole minute, minutes stored before the views existed (migration
+ * 005's raw_until), and numeric features whose edges are not bucket boundaries (baselines made
+ * before buckets, values the buckets cannot resolve).
  */
 export async function windowCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
-  if (!isBucketed(binnings)) return dedupedCounts(ch, model, range, binnings, categorical);
+  // features whose baseline edges are not bucket boundaries (baselines made before buckets, or
+  // values the buckets cannot resolve) are counted from raw rows, on their own edges
+  const bucketed = binnings.filter(isBucketed);
+  const plain = binnings.filter((b) => !isBucketed(b));
+  const [fromBuckets, fromRaw] = await Promise.all([
+    bucketedCounts(ch, model, range, bucketed, categorical),
+    plain.length > 0 ? dedupedCounts(ch, model, range, plain, []) : undefined,
+  ]);
+  if (!fromRaw) return fromBuckets;
+  for (const [version, byFeature] of fromRaw.numeric.byVersion) {
+    let target = fromBuckets.numeric.byVersion.get(version);
+    if (!target) fromBuckets.numeric.byVersion.set(version, (target = new Map()));
+    for (const [feature, c] of byFeature) target.set(feature, c);
+  }
+  return { ...fromBuckets, extraCopies: Math.max(fromBuckets.extraCopies, fromRaw.extraCopies) };
+}
+
+async function bucketedCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
   const features = binnings.map((b) => b.feature);
-  const startMinute = Math.ceil(range.startMs / MINUTE) * MINUTE;
+  const startMinute = Math.max(Math.ceil(range.startMs / MINUTE) * MINUTE, await viewsCoverFromMs(ch));
   const endMinute = Math.floor(range.endMs / MINUTE) * MINUTE;
   const parts: Promise<Part>[] = [];
   if (startMinute < endMinute) {
