@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { eventRow, TABLES } from '@driftwatch/clickhouse';
+import { eventRow, literal, TABLES } from '@driftwatch/clickhouse';
 import { validateEvent } from '@driftwatch/contracts';
-import { baselineFromRange, dedupedCounts, isBucketBoundary, loadBaseline, runDriftJob, saveBaseline, windowCounts, type Baseline, type DriftJob } from '@driftwatch/drift';
+import { baselineFromRange, bucketLower, bucketOf, bucketSql, dedupedCounts, isBucketBoundary, loadBaseline, runDriftJob, saveBaseline, windowCounts, type Baseline, type DriftJob } from '@driftwatch/drift';
 import { sandbox, type Sandbox } from '../support/services';
 
 const HOUR = 3_600_000;
@@ -104,4 +104,25 @@ test('bucketed edges stay bucket boundaries after a save and load (18.16 reads s
   await saveBaseline(box.ch, tiny);
   const loaded = (await loadBaseline(box.ch, MODEL, 'tiny@1'))!;
   assert.equal(loaded.features.get('amount')!.psiEdges[0], edge);
+});
+
+test('the bucket of a value is the same in ClickHouse (the views) as in TypeScript (baselines)', async () => {
+  const values = [0, -0, 1, -1, 128, 129, -129, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1, 1 / 3, 1.79e9, -2.5e-7, 3.958120942115784e-9];
+  // bucket boundaries and the double just below each: where SQL and TypeScript would first disagree
+  const below = (x: number) => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    view.setBigUint64(0, view.getBigUint64(0) + (x > 0 ? -1n : 1n));
+    return view.getFloat64(0);
+  };
+  for (let k = -300; k <= 300; k += 7) {
+    const boundary = bucketLower(k * 1000 + 17);
+    values.push(boundary, below(boundary));
+  }
+  const rows = await box.ch.query<{ v: number; b: number }>(
+    `SELECT v, ${bucketSql('v')} AS b FROM (SELECT arrayJoin([${values.map((v) => `toFloat64(${literal(v)})`).join(', ')}]) AS v)`,
+  );
+  assert.equal(rows.length, values.length);
+  const mismatches = rows.filter((r, i) => Number(r.b) !== bucketOf(values[i]!));
+  assert.deepEqual(mismatches, []);
 });

@@ -210,15 +210,16 @@ export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
     max: f.max,
     sample: f.sample,
   }));
-  await ch.insert(TABLES.baselines, rows);
   const numeric = [...b.features.values()].filter((f) => f.kind === 'numeric');
   const bucketBits = numeric.find((f) => f.grid.bucketBits)?.grid.bucketBits;
   const unbucketed = numeric.filter((f) => !f.grid.bucketBits);
-  // the exceptions first: a baseline marked bucketed must never be read without them
+  // how to read the edges goes first, the baseline rows last: a baseline is found only through
+  // its rows, so a write that stops half-way leaves no baseline rather than a misread one
   if (bucketBits && unbucketed.length > 0) {
     await ch.insert(TABLES.baselineUnbucketedFeatures, unbucketed.map((f) => ({ baseline_id: b.id, model: b.model, feature: f.feature, created_at: formatDateTime(b.createdAtMs) })));
   }
   if (bucketBits) await ch.insert(TABLES.baselineBucketing, [{ baseline_id: b.id, model: b.model, bucket_bits: bucketBits, created_at: formatDateTime(b.createdAtMs) }]);
+  await ch.insert(TABLES.baselines, rows);
 }
 
 /** The baseline with this id, or the newest version of the baseline with this name. */
