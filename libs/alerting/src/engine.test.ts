@@ -181,13 +181,20 @@ test('a pending alert keeps its count across a restart', async () => {
   assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
 });
 
-test('a per-version alert resolves when its version disappears from the window', async () => {
+test('a per-version alert resolves once its version is gone from the window for 3 runs while others have events; an empty window resolves nothing', async () => {
   const perVersion = { ...spec, rules: [{ ...spec.rules[1]!, perVersion: true }], retraining: undefined };
   const store = new MemoryStore();
   const { alerts, outbox, hook } = await engine(store);
-  await alerts.evaluate(perVersion, run(0, [...drifting.map((r) => ({ ...r, model_version: 'v1' })), ...calm.map((r) => ({ ...r, model_version: 'v2' }))]));
-  await alerts.evaluate(perVersion, run(1, calm.map((r) => ({ ...r, model_version: 'v2' })))); // v1 retired: no rows at all
-  await alerts.evaluate(perVersion, run(2, calm.map((r) => ({ ...r, model_version: 'v2' }))));
+  const v2Calm = calm.map((r) => ({ ...r, model_version: 'v2' }));
+  await alerts.evaluate(perVersion, run(0, [...drifting.map((r) => ({ ...r, model_version: 'v1' })), ...v2Calm]));
+  await alerts.evaluate(perVersion, run(1, [])); // an outage: no events at all
+  await alerts.evaluate(perVersion, run(2, [])); // still nothing
+  await alerts.evaluate(perVersion, run(3, [])); // and again: v1 stays firing
+  await alerts.evaluate(perVersion, run(4, v2Calm)); // v1 retired: absent 1
+  await alerts.evaluate(perVersion, run(5, v2Calm)); // absent 2
+  await outbox.idle();
+  assert.deepEqual(hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()), ['many-drifted/v1:firing']);
+  await alerts.evaluate(perVersion, run(6, v2Calm)); // absent 3: resolved
   await outbox.idle();
   assert.deepEqual(hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()), ['many-drifted/v1:firing', 'many-drifted/v1:resolved']);
 });

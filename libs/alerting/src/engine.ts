@@ -4,7 +4,7 @@ import { TABLES, literal } from '@driftwatch/clickhouse';
 import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
 import type { AlertNotice, Notification, RetrainingRequest } from './notification';
 import type { Outbox, QueuedNotification } from './outbox';
-import { driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import { ALL_VERSIONS, driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
 import type { AlertEventRecord, AlertStore } from './store';
 
 /** What a finished monitor run hands to alerting. */
@@ -37,6 +37,9 @@ export interface EvaluationOutcome {
   queued: QueuedNotification[];
 }
 
+/** Runs a version must be absent from the window (while others have events) before its alerts resolve. */
+export const VANISHED_AFTER_RUNS = 3;
+
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 /** The SQL that shows a run's evidence, as sent in every notification. */
@@ -56,6 +59,8 @@ export function evidenceSql(runId: string): string {
 export class AlertEngine {
   private readonly states = new Map<string, AlertState>();
   private readonly lastRetraining = new Map<string, number>();
+  /** Consecutive runs an open per-version alert's version was absent from the window. */
+  private readonly absentRuns = new Map<string, number>();
   /** Notifications whose outbox record failed (ClickHouse down): tried again before the next run's. */
   private readonly unqueued: QueuedNotification[] = [];
 
@@ -76,16 +81,21 @@ export class AlertEngine {
     const names = this.monitors.map((m) => m.name);
     for (const row of await this.store.latestAlertEvents(names)) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
     for (const [key, at] of await this.store.lastRetraining(names)) this.lastRetraining.set(key, at);
-    const byAlert = new Map<string, Pending[]>();
-    for (const row of await this.store.noticeEvents(names)) {
+    const byAlert = new Map<string, { order: number; pending: Pending }[]>();
+    const seen = new Set<string>();
+    for (const [order, row] of (await this.store.noticeEvents(names)).entries()) {
+      if (seen.has(row.noticeId)) continue; // the same decision recorded twice: one notice
+      seen.add(row.noticeId);
       const missing = row.routes.filter((route) => !this.outbox.wasQueued(route, row.noticeId));
       const list = byAlert.get(row.alertKey) ?? [];
       if (missing.length < row.routes.length) list.length = 0; // queued (at least in part): older notices are settled
-      if (missing.length > 0) list.push({ noticeId: row.noticeId, routes: missing, notice: JSON.parse(row.notice) as StoredNotice });
+      if (missing.length > 0) list.push({ order, pending: { noticeId: row.noticeId, routes: missing, notice: JSON.parse(row.notice) as StoredNotice } });
       byAlert.set(row.alertKey, list);
     }
+    // runs in the order their notices were decided, so a "firing" is queued before its "resolved"
     const byRun = new Map<string, Pending[]>();
-    for (const p of [...byAlert.values()].flat()) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
+    const inOrder = [...byAlert.values()].flat().sort((a, b) => a.order - b.order);
+    for (const { pending: p } of inOrder) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
     const queued: QueuedNotification[] = [];
     for (const pending of byRun.values()) {
       const monitor = this.monitors.find((m) => m.name === pending[0]!.notice.monitor);
@@ -105,12 +115,8 @@ export class AlertEngine {
     const context = { monitor: spec.name, model: spec.model, runId: run.runId, windowStartMs: run.windowStartMs, windowEndMs: run.windowEndMs, baselineId: run.baselineId, endedAtMs: run.endedAtMs };
     for (const rule of spec.rules) {
       const present = ruleSegments(rule.perVersion, run.drift, run.health);
-      // a version that had an alert and is gone from the window (no events at all) resolves, as a
-      // vanished series does in Prometheus; one with too few events for a verdict is still present
       const prefix = `${spec.name}/${rule.name}/`;
-      const vanished = [...this.states]
-        .filter(([key, state]) => key.startsWith(prefix) && (state.status === 'firing' || state.status === 'pending') && !present.includes(key.slice(prefix.length)))
-        .map(([key]) => key.slice(prefix.length));
+      const vanished = this.vanishedVersions(rule, prefix, present);
       for (const version of [...present, ...vanished]) {
         const alertKey = `${prefix}${version}`;
         const observation = present.includes(version) ? observeRule(rule, version, run.drift, run.health) : { active: false, evidence: [] };
@@ -158,6 +164,31 @@ export class AlertEngine {
       throw err;
     }
     return { events, queued };
+  }
+
+  /**
+   * Versions with an open alert (pending or firing) that are gone from the window: no events at
+   * all while other versions have some (a rollout retired them), for VANISHED_AFTER_RUNS runs in
+   * a row. They resolve, as a vanished series does in Prometheus. An empty window (an outage, a
+   * quiet hour) resolves nothing, and neither do rules on event counts, for which zero events is
+   * the measurement. The count of absent runs lives in memory: a restart only delays resolving.
+   */
+  private vanishedVersions(rule: RuleSpec, prefix: string, present: readonly string[]): string[] {
+    const realVersions = present.some((v) => v !== ALL_VERSIONS);
+    const countsEvents = rule.when.metric === 'events' || rule.when.metric === 'events_per_s';
+    const out: string[] = [];
+    for (const [key, state] of this.states) {
+      if (!key.startsWith(prefix) || (state.status !== 'firing' && state.status !== 'pending')) continue;
+      const version = key.slice(prefix.length);
+      if (present.includes(version) || !realVersions || countsEvents) {
+        this.absentRuns.delete(key);
+        continue;
+      }
+      const absent = (this.absentRuns.get(key) ?? 0) + 1;
+      this.absentRuns.set(key, absent);
+      if (absent >= VANISHED_AFTER_RUNS) out.push(version);
+    }
+    return out;
   }
 
   /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */

@@ -145,7 +145,7 @@ test('retraining.when is a model metric; top-level rules must suit every monitor
 alerting:
   retry_base: 2d
   channels:
-    hook: { webhook: "https://user:hunter2-password@hooks.example.com/x", secret_env: TEAM_HOOK_SECRET }
+    hook: { webhook: "https://user:hunter2@pass@hooks.example.com/x", secret_env: TEAM_HOOK_SECRET }
     odd: { webhook: "https://hooks.slack.com/services/T0/B0/SECRETPART", email: [a@example.com] }
 rules:
   - { name: slow, when: "latency.p99_ms > 250", routes: [hook] }
@@ -163,5 +163,5 @@ monitors:
     'monitors.yaml: rules[0].when: "latency.p99_ms > 250" is invalid: expected a metric every monitor (monitors[0] flights does not) computes: latency.p99_ms needs latency: true',
     'monitors.yaml: monitors[0].retraining.when: "psi > 0.3" is invalid: expected a metric of the model (drifted_features, latency.p50_ms, latency.p90_ms, latency.p95_ms, latency.p99_ms, error_rate, events_per_s, events): the evidence of drifted features is min_drifted_features and critical_features',
   ]);
-  assert.ok(!messages.join('\n').includes('hunter2') && !messages.join('\n').includes('SECRETPART'));
+  assert.ok(!messages.join('\n').includes('hunter2') && !messages.join('\n').includes('pass@') && !messages.join('\n').includes('SECRETPART'));
 });

@@ -226,7 +226,12 @@ function readWebhookUrl(value: unknown, path: string, p: Problems): string | und
   } catch {
     return p.invalid(path, value, expected);
   }
-  if (url.username || url.password) return p.invalid(path, value.replace(/\/\/[^@/]*@/, '//***@'), expected);
+  if (url.username || url.password) {
+    // shown without them: rebuilt from the parsed URL, so an @ inside the password cannot leak a part
+    url.username = '***';
+    url.password = '';
+    return p.invalid(path, url.toString(), expected);
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return p.invalid(path, value, expected);
   return value;
 }
