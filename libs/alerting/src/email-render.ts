@@ -1,4 +1,5 @@
 import type { AlertNotice, Notification, Severity } from './notification';
+import { formatMetricValue } from './format';
 
 export interface RenderedEmail {
   subject: string;
@@ -74,7 +75,7 @@ function reportOf(n: Notification): Report {
       fields: [['Reason', r.reason]],
       table: {
         columns: ['feature', 'method', 'value', 'threshold', 'p-value'],
-        rows: r.driftedFeatures.map((f) => [f.feature, f.method, formatNumber(f.value), formatNumber(f.threshold), f.pValue === undefined ? '-' : formatNumber(f.pValue)]),
+        rows: r.driftedFeatures.map((f) => [f.feature, f.method, formatMetricValue(f.value), formatMetricValue(f.threshold), f.pValue === undefined ? '-' : formatMetricValue(f.pValue)]),
       },
       empty: 'No drifted features listed.',
     });
@@ -97,7 +98,7 @@ function alertSection(a: AlertNotice): Section {
         ? undefined
         : {
             columns: ['version', 'feature', 'metric', 'value', 'condition'],
-            rows: a.evidence.map((e) => [e.modelVersion, e.feature ?? '-', e.metric, formatNumber(e.value), `${e.op} ${formatNumber(e.threshold)}`]),
+            rows: a.evidence.map((e) => [e.modelVersion, e.feature ?? '-', e.metric, formatMetricValue(e.value), `${e.op} ${formatMetricValue(e.threshold)}`]),
           },
     empty: a.state === 'resolved' ? 'The condition no longer holds.' : 'No breached metrics in this run.',
   };
@@ -151,17 +152,6 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
-/**
- * 4 significant digits, trailing zeros dropped (0.2, 0.3412, 1235); very small or large values
- * in exponent form, so that a p-value reads 1.2e-5 rather than 0.00001200.
- */
-function formatNumber(v: number): string {
-  if (!Number.isFinite(v) || v === 0) return String(v);
-  const rounded = Number(v.toPrecision(4));
-  const magnitude = Math.abs(rounded);
-  return magnitude >= 1e-3 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
 /** ISO UTC; a corrupt timestamp is shown as it is instead of failing the whole email. */
