@@ -271,11 +271,15 @@ export async function windowCounts(ch: ClickHouse, model: string, range: TimeRan
   // values the buckets cannot resolve) are counted from raw rows, on their own edges
   const bucketed = binnings.filter(isBucketed);
   const plain = binnings.filter((b) => !isBucketed(b));
+  // the views (and their duplicate search) only when they count something, or when nothing else
+  // would tell whether the window holds duplicates
+  const needViews = bucketed.length > 0 || categorical.length > 0 || plain.length === 0;
   const [fromBuckets, fromRaw] = await Promise.all([
-    bucketedCounts(ch, model, range, bucketed, categorical),
+    needViews ? bucketedCounts(ch, model, range, bucketed, categorical) : undefined,
     plain.length > 0 ? dedupedCounts(ch, model, range, plain, []) : undefined,
   ]);
-  if (!fromRaw) return fromBuckets;
+  if (!fromRaw) return fromBuckets!;
+  if (!fromBuckets) return fromRaw;
   for (const [version, byFeature] of fromRaw.numeric.byVersion) {
     let target = fromBuckets.numeric.byVersion.get(version);
     if (!target) fromBuckets.numeric.byVersion.set(version, (target = new Map()));
