@@ -72,3 +72,57 @@ test('decodeEvent refuses oversize, empty and malformed messages before parsing 
   const ok = decodeEvent('prediction', Buffer.from(JSON.stringify(base)), undefined, NOW);
   assert.ok(ok.ok && ok.kind === 'prediction');
 });
+
+// Hostile input from producers that are not our SDK (issue 8): every case is an answer, never an exception.
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const wire = (event: object) => bytes(JSON.stringify(event));
+
+test('a lone UTF-16 surrogate (half an emoji) is refused at validation, in any string field', () => {
+  for (const [field, event] of [
+    ['features.comment', { ...base, features: { comment: 'nice \ud83d' } }],
+    ['prediction', { ...base, prediction: '\ude00 cat' }],
+  ] as const) {
+    const r = decodeEvent('prediction', wire(event), undefined, NOW);
+    assert.equal(r.ok, false, field);
+    assert.ok(!r.ok && r.code === 'unstorable_value', `${field}: ${JSON.stringify(r)}`);
+    assert.match(!r.ok ? r.reason : '', new RegExp(`^${field.replace('.', '\\.')}: text with an unpaired UTF-16 surrogate`));
+  }
+  const label = validateEvent('label', { event_id: base.event_id, model: 'm', timestamp: NOW, label: 'x\ud800' }, undefined, NOW);
+  assert.ok(!label.ok && label.code === 'unstorable_value');
+  // a whole emoji is fine
+  assert.ok(decodeEvent('prediction', wire({ ...base, features: { comment: 'nice \ud83d\ude00' } }), undefined, NOW).ok);
+});
+
+test('numbers beyond the double range (1e400) are refused instead of stored as NaN', () => {
+  // JSON.parse makes them Infinity; ClickHouse would store the null JSON.stringify writes as NaN
+  const r = decodeEvent('prediction', bytes(JSON.stringify(base).replace('"prediction":1', '"prediction":1,"score":1e400')), undefined, NOW);
+  assert.ok(!r.ok && /^score: .*Infinity/.test(r.reason), JSON.stringify(r));
+  const f = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', '"x":-1e999')), undefined, NOW);
+  assert.ok(!f.ok && /^features\.x: .*-Infinity/.test(f.reason), JSON.stringify(f));
+});
+
+test('a value nested 100,000 deep is a schema refusal, not a stack overflow', () => {
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const r = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', `"x":${deep}`)), undefined, NOW);
+  assert.ok(!r.ok && r.code === 'schema', JSON.stringify(r));
+  assert.match(!r.ok ? r.reason : '', /features\.x: has the wrong type.*too deep to print/);
+  const top = decodeEvent('prediction', bytes(deep), undefined, NOW);
+  assert.ok(!top.ok && top.code === 'not_an_object', JSON.stringify(top));
+});
+
+test('bytes that are not UTF-8 are refused with where they go wrong, not silently repaired', () => {
+  const latin1 = Buffer.from(JSON.stringify({ ...base, features: { city: 'Zurich' } }).replace('Zurich', 'Z\u00fcrich'), 'latin1');
+  const r = decodeEvent('prediction', latin1, undefined, NOW);
+  assert.ok(!r.ok && r.code === 'invalid_utf8', JSON.stringify(r));
+  assert.match(!r.ok ? r.reason : '', /first bad byte 0xfc at offset \d+/);
+});
+
+test('prototype keys and huge key counts are ordinary data', () => {
+  const proto = decodeEvent('prediction', bytes(JSON.stringify(base).replace('"prediction":1', '"prediction":1,"features":{"__proto__":1,"constructor":"x","toString":null}')), undefined, NOW);
+  assert.ok(proto.ok && proto.kind === 'prediction', JSON.stringify(proto));
+  assert.deepEqual(Object.keys(proto.event.features ?? {}), ['__proto__', 'constructor', 'toString']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  const many = `{${Array.from({ length: 200_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+  const r = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('{"x":0}', many)), undefined, NOW);
+  assert.ok(!r.ok && (r.code === 'oversize' || r.code === 'too_many_features'), JSON.stringify(r).slice(0, 200));
+});

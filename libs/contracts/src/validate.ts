@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import predictionSchema from './schemas/prediction.v1.json';
 import featuresSchema from './schemas/features.v1.json';
@@ -6,16 +7,27 @@ import type { AnyAccepted, EventByKind } from './events';
 import { DEFAULT_SKEW, LIMITS, type SkewLimits } from './limits';
 import type { EventKind } from './topics';
 
-/** Why an event was refused; the code is stable (metrics, dead-letter headers), the message is for people. */
-export type RejectCode =
-  | 'oversize'
-  | 'malformed_json'
-  | 'not_an_object'
-  | 'bad_name'
-  | 'too_many_features'
-  | 'schema'
-  | 'timestamp_skew'
-  | 'unknown_topic';
+/**
+ * Why an event was refused; the code is stable (metrics, dead-letter headers, the README's list),
+ * the reason is for people. The last three are given by the ingest service rather than by
+ * `decodeEvent`: a message on a topic that carries no events, an exception that escaped a decoder
+ * (a bug of ours, still never a stop), and a row ClickHouse refused to store.
+ */
+export const REJECT_CODES = [
+  'oversize',
+  'malformed_json',
+  'invalid_utf8',
+  'not_an_object',
+  'bad_name',
+  'too_many_features',
+  'schema',
+  'unstorable_value',
+  'timestamp_skew',
+  'unknown_topic',
+  'decode_error',
+  'store_refused',
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
 
 export interface Rejection {
   ok: false;
@@ -39,8 +51,43 @@ const validators: { [K in EventKind]: ValidateFunction<EventByKind[K]> } = {
 };
 
 function show(value: unknown): string {
-  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  let text: string;
+  try {
+    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? '[an array nested too deep to print]' : '[a value too deep to print]';
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * The first value ClickHouse could not store faithfully, in an event the schema accepted (the
+ * schema fixes the shape: scalars at the top, objects of scalars one level down). A string with a
+ * lone UTF-16 surrogate (half an emoji cut by a `.slice()`) is refused by ClickHouse for the whole
+ * insert; a number beyond the double range (1e400 parses to Infinity) would be stored as NaN.
+ */
+function unstorable(event: object): string | undefined {
+  for (const [field, value] of Object.entries(event)) {
+    const problem = unstorableScalar(value) ?? (value !== null && typeof value === 'object' ? unstorableMember(value) : undefined);
+    if (problem) return `${field}${problem}`;
+  }
+  return undefined;
+}
+
+function unstorableMember(object: object): string | undefined {
+  for (const [key, value] of Object.entries(object)) {
+    const problem = unstorableScalar(value);
+    if (problem) return `.${key}${problem}`;
+  }
+  return undefined;
+}
+
+function unstorableScalar(value: unknown): string | undefined {
+  if (typeof value === 'string' && !value.isWellFormed()) {
+    return `: text with an unpaired UTF-16 surrogate (half of a character such as an emoji) cannot be stored (got ${show(value)})`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return `: ${value} is outside the range of a 64-bit float`;
+  return undefined;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -116,6 +163,8 @@ export function validateEvent(kind: EventKind, event: unknown, skew: SkewLimits 
   }
   const validate = validators[kind];
   if (!validate(event)) return describe(validate.errors![0]!, event);
+  const problem = unstorable(event);
+  if (problem) return { ok: false, code: 'unstorable_value', reason: problem };
   const ms = timestampToMs(event.timestamp);
   if (!Number.isFinite(ms)) {
     return { ok: false, code: 'schema', reason: `timestamp: not a valid date-time (got ${show(event.timestamp)})` };
@@ -132,13 +181,29 @@ export function validateEvent(kind: EventKind, event: unknown, skew: SkewLimits 
   return { ok: true, kind, event: accepted } as Decoded;
 }
 
-/** Decodes one Kafka message value: size, UTF-8 JSON, schema, limits. Never throws. */
+/**
+ * Decodes one Kafka message value: size, UTF-8, JSON, schema, limits. Never throws: whatever the
+ * bytes (deep nesting, huge key counts, invalid UTF-8 or UTF-16, `__proto__` keys), the answer is
+ * an accepted event or a rejection with its code.
+ */
 export function decodeEvent(kind: EventKind, bytes: Buffer | null, skew: SkewLimits = DEFAULT_SKEW, now = Date.now()): Decoded {
+  try {
+    return decodeUnguarded(kind, bytes, skew, now);
+  } catch (err) {
+    return { ok: false, code: 'decode_error', reason: `could not be decoded: ${String((err as Error)?.message ?? err)}` };
+  }
+}
+
+function decodeUnguarded(kind: EventKind, bytes: Buffer | null, skew: SkewLimits, now: number): Decoded {
   if (bytes === null || bytes.length === 0) {
     return { ok: false, code: 'malformed_json', reason: 'empty message value' };
   }
   if (bytes.length > LIMITS.maxMessageBytes) {
     return { ok: false, code: 'oversize', reason: `message is ${bytes.length} bytes, at most ${LIMITS.maxMessageBytes} allowed` };
+  }
+  if (!isUtf8(bytes)) {
+    // Buffer#toString would silently replace the bad bytes with U+FFFD (e.g. Latin-1 text from an old producer)
+    return { ok: false, code: 'invalid_utf8', reason: `not valid UTF-8 (${utf8ErrorAt(bytes)}); events are UTF-8 JSON` };
   }
   let parsed: unknown;
   try {
@@ -147,4 +212,16 @@ export function decodeEvent(kind: EventKind, bytes: Buffer | null, skew: SkewLim
     return { ok: false, code: 'malformed_json', reason: `not valid JSON: ${(err as Error).message}` };
   }
   return validateEvent(kind, parsed, skew, now);
+}
+
+/** Where the first invalid UTF-8 sequence starts, for the reason text. */
+function utf8ErrorAt(bytes: Buffer): string {
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at] ?? 0;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    if (length === 0 || at + length > bytes.length || !isUtf8(bytes.subarray(at, at + length))) break;
+    at += length;
+  }
+  return `first bad byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at}`;
 }
