@@ -96,7 +96,7 @@ export function deadLetterRow(d: DeadLetter): object {
     source_partition: d.sourcePartition,
     source_offset: d.sourceOffset,
     code: d.code,
-    reason: d.reason,
+    reason: d.reason.toWellFormed(),
     raw: bytes.subarray(0, DEAD_LETTER_RAW_LIMIT).toString('utf8'),
     raw_bytes: bytes.length,
     failed_at: formatDateTime(d.failedAtMs),
