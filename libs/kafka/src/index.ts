@@ -1,2 +1,3 @@
 export * from './kafka';
 export * from './commit-after-write-consumer';
+export { registerCompressionCodecs } from './codecs';

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { EnvReader, type Env } from '@driftwatch/config';
+import { registerCompressionCodecs } from './codecs';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -30,8 +31,9 @@ export const consoleLog: LogSink = {
   error: (m) => console.error(m),
 };
 
-/** kafkajs with its log lines routed to ours (warnings and errors only; kafkajs is chatty). */
+/** kafkajs that reads every Kafka codec, with its log lines routed to ours (warnings and errors only; kafkajs is chatty). */
 export function createKafka(settings: KafkaSettings, log: LogSink = consoleLog): Kafka {
+  registerCompressionCodecs(); // producers in other languages use snappy, lz4 and zstd; kafkajs alone reads only gzip
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
