@@ -14,7 +14,7 @@ import {
   type ClickHouse,
   type TableRow,
 } from '@driftwatch/clickhouse';
-import { CommitAfterWriteConsumer, createKafka, ensureTopics, type DecodeResult, type RejectedMessage } from '@driftwatch/kafka';
+import { CommitAfterWriteConsumer, createKafka, ensureTopics, type DecodeResult, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
 import { IngestMetrics } from './metrics';
 import { IngestSettings } from './settings.token';
 
@@ -52,18 +52,24 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
         return decoded.ok ? { ok: true, value: eventRow(decoded) } : decoded;
       },
       sink: {
-        store: (accepted: TableRow[], rejected: RejectedMessage[]) =>
-          writer.write([
+        store: async (accepted: TableRow[], rejected: RejectedMessage[]): Promise<StoreRefusal[]> => {
+          const refused = await writer.write([
             ...accepted,
             ...rejected.map((r): TableRow => ({
               table: TABLES.deadLetters,
               row: deadLetterRow({ sourceTopic: r.topic, sourcePartition: r.partition, sourceOffset: r.offset, code: r.code, reason: r.reason, value: r.value, failedAtMs: r.failedAtMs }),
             })),
-          ]),
+          ]);
+          // dead-letter rows are made storable by deadLetterRow; should one be refused all the same, the dead-letter topic still has it
+          for (const r of refused) if (r.index >= accepted.length) this.logger.error(`a dead_letters row was refused: ${r.reason}`);
+          return refused.filter((r) => r.index < accepted.length);
+        },
       },
       maxBufferedMessages: settings.flushRows,
       maxBufferAgeMs: settings.flushMs,
+      maxBufferedBytes: settings.flushBytes,
       shutdownTimeoutMs: settings.shutdownTimeoutMs,
+      stuckAfterMs: settings.stuckAfterMs,
       observer: this.metrics,
       log,
     });

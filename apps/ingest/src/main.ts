@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     Logger.log(`${signal} received`, 'ingest');
+    // the consumer keeps to its deadline; this is the backstop should anything else hang
+    setTimeout(() => {
+      Logger.error(`shutdown took longer than ${settings.shutdownTimeoutMs + 5000} ms; exiting`, 'ingest');
+      process.exit(1);
+    }, settings.shutdownTimeoutMs + 5000).unref();
     app.close().then(
       () => process.exit(0),
       (err: Error) => {

@@ -9,6 +9,8 @@ export interface IngestSettings {
   groupId: string;
   flushRows: number;
   flushMs: number;
+  flushBytes: number;
+  stuckAfterMs: number;
   skew: SkewLimits;
   retentionDays: number;
   httpHost: string;
@@ -25,6 +27,8 @@ export function ingestSettingsFromEnv(env: Env = process.env): IngestSettings {
     groupId: read.string('INGEST_GROUP_ID', 'driftwatch-ingest', /^[A-Za-z0-9_.-]{1,200}$/, 'a group id matching [A-Za-z0-9_.-]{1,200}'),
     flushRows: read.int('INGEST_FLUSH_ROWS', 10_000, { min: 1, max: 1_000_000 }),
     flushMs: read.int('INGEST_FLUSH_MS', 1_000, { min: 10, max: 600_000 }),
+    flushBytes: read.int('INGEST_FLUSH_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+    stuckAfterMs: read.int('INGEST_STUCK_AFTER_MS', 120_000, { min: 1000 }),
     skew: {
       maxPastMs: read.int('INGEST_MAX_EVENT_AGE_MS', LIMITS.defaultMaxPastMs, { min: 1000 }),
       maxFutureMs: read.int('INGEST_MAX_EVENT_FUTURE_MS', LIMITS.defaultMaxFutureMs, { min: 0 }),

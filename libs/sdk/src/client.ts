@@ -10,7 +10,7 @@ import {
   type SkewLimits,
   type TopicNames,
 } from '@driftwatch/contracts';
-import { createKafka, type LogSink } from '@driftwatch/kafka';
+import { consoleLog, createKafka, type LogSink } from '@driftwatch/kafka';
 import { DriftwatchBufferFullError, DriftwatchValidationError } from './errors';
 
 type TimestampInput = Date | string | number;
@@ -54,6 +54,12 @@ export interface DriftwatchClientOptions {
   kafka?: Kafka;
   /** Events per Kafka request and topic (default 1000). */
   batchSize?: number;
+  /**
+   * Bytes of event JSON per Kafka request and topic, before compression (default 900,000: under the
+   * broker's default 1 MiB batch limit even when nothing compresses). A request the broker refuses
+   * as too large is split and this limit halved for that topic.
+   */
+  maxBatchBytes?: number;
   /** How long an event may wait for its batch to fill (default 20 ms). */
   lingerMs?: number;
   /** Unsent events held at most; beyond it log calls throw DriftwatchBufferFullError (default 200,000). */
@@ -67,6 +73,15 @@ export interface DriftwatchClientOptions {
 interface Queued {
   key: string;
   value: string;
+  bytes: number;
+}
+
+/** The broker refused a request as too large (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE). */
+function isTooLarge(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
+    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return false;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -97,10 +112,14 @@ export class DriftwatchClient {
   private closed = false;
   private readonly idle: (() => void)[] = [];
   private readonly batchSize: number;
+  private readonly batchBytes = new Map<string, number>();
+  private readonly maxBatchBytes: number;
+  private droppedEvents = 0;
   private readonly lingerMs: number;
   private readonly maxBuffered: number;
   private readonly maxInFlight: number;
   private readonly skew: SkewLimits;
+  private readonly log: LogSink;
 
   constructor(options: DriftwatchClientOptions = {}) {
     this.topics = topicNames(options.topicPrefix);
@@ -116,10 +135,12 @@ export class DriftwatchClient {
         options.log,
       );
     this.batchSize = options.batchSize ?? 1000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
     this.lingerMs = options.lingerMs ?? 20;
     this.maxBuffered = options.maxBufferedEvents ?? 200_000;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.skew = options.skew ?? DEFAULT_SKEW;
+    this.log = options.log ?? consoleLog;
   }
 
   /** Logs a prediction; returns its event_id (use it for logFeatures/logLabel of the same event). */
@@ -163,17 +184,19 @@ export class DriftwatchClient {
 
   private enqueue(kind: EventKind, event: { event_id: string; model: string }): string {
     if (this.closed) throw new Error('driftwatch client is closed');
-    const value = JSON.stringify(event); // before validation, which annotates the event
     const checked = validateEvent(kind, event, this.skew);
     if (!checked.ok) throw new DriftwatchValidationError(kind, checked.code, checked.reason);
-    if (Buffer.byteLength(value) > LIMITS.maxMessageBytes) {
-      throw new DriftwatchValidationError(kind, 'oversize', `event is ${Buffer.byteLength(value)} bytes, at most ${LIMITS.maxMessageBytes} allowed`);
+    const { timestamp_ms: _resolved, ...wire } = checked.event; // validation annotates the event; the wire has no such field
+    const value = JSON.stringify(wire);
+    const bytes = Buffer.byteLength(value);
+    if (bytes > LIMITS.maxMessageBytes) {
+      throw new DriftwatchValidationError(kind, 'oversize', `event is ${bytes} bytes, at most ${LIMITS.maxMessageBytes} allowed`);
     }
     if (this.buffered >= this.maxBuffered) throw new DriftwatchBufferFullError(this.buffered);
     const topic = this.topics[kind];
     let queue = this.queues.get(topic);
     if (!queue) this.queues.set(topic, (queue = []));
-    queue.push({ key: event.model, value });
+    queue.push({ key: event.model, value, bytes });
     this.buffered++;
     if (queue.length >= this.batchSize) this.pump();
     else if (!this.timer) this.timer = setTimeout(() => this.pump(true), this.lingerMs);
@@ -188,13 +211,21 @@ export class DriftwatchClient {
     }
     for (const [topic, queue] of this.queues) {
       while (queue.length > 0 && (all || queue.length >= this.batchSize) && this.inFlight < this.maxInFlight) {
-        const batch = queue.splice(0, this.batchSize);
-        void this.send(topic, batch);
+        void this.send(topic, queue.splice(0, this.batchLength(topic, queue)));
       }
     }
     if (this.buffered > 0 && !this.timer && this.inFlight < this.maxInFlight) {
       this.timer = setTimeout(() => this.pump(true), this.lingerMs);
     }
+  }
+
+  /** How many queued events make the next request: up to batchSize events and the topic's byte limit (at least one). */
+  private batchLength(topic: string, queue: Queued[]): number {
+    const limit = this.batchBytes.get(topic) ?? this.maxBatchBytes;
+    let bytes = 0;
+    let n = 0;
+    while (n < queue.length && n < this.batchSize && (n === 0 || bytes + queue[n]!.bytes <= limit)) bytes += queue[n++]!.bytes;
+    return n;
   }
 
   private async send(topic: string, batch: Queued[]): Promise<void> {
@@ -206,10 +237,22 @@ export class DriftwatchClient {
       this.buffered -= batch.length;
       this.lastError = undefined;
     } catch (err) {
-      // kafkajs already retried; keep the events (in front, to keep their order) and try again later
       this.lastError = err as Error;
-      this.queues.get(topic)!.unshift(...batch);
-      await sleep(500);
+      if (isTooLarge(err) && batch.length === 1) {
+        // one event the broker will never take (its limit is below ours): say so, do not retry forever
+        this.buffered--;
+        this.droppedEvents++;
+        this.log.error(`driftwatch: the broker refused one ${topic} event of ${batch[0]!.bytes} bytes as too large; dropped it: ${this.lastError.message}`);
+      } else {
+        if (isTooLarge(err)) {
+          const limit = this.batchBytes.get(topic) ?? this.maxBatchBytes;
+          this.batchBytes.set(topic, Math.max(1, Math.min(limit, batch.reduce((sum, q) => sum + q.bytes, 0)) >> 1));
+        } else {
+          await sleep(500); // kafkajs already retried: the cluster is unreachable for now
+        }
+        // keep the events, in front to keep their order
+        this.queues.get(topic)!.unshift(...batch);
+      }
     } finally {
       this.inFlight--;
     }
@@ -226,6 +269,11 @@ export class DriftwatchClient {
       });
     }
     return this.connecting;
+  }
+
+  /** Events the broker refused as too large even alone (its message size limit is below the 1 MiB of the contract). */
+  get droppedTooLarge(): number {
+    return this.droppedEvents;
   }
 
   /** Events logged but not yet acknowledged by Kafka. */
