@@ -41,7 +41,7 @@ after(async () => {
   await box?.cleanup();
 });
 
-test('50,000 hostile and valid messages from a librdkafka producer: stored + dead-lettered = produced, by offset', async () => {
+test('50,000 hostile and valid messages from a librdkafka producer: stored + dead-lettered = produced, by offset', async (t) => {
   const manifest = join(tmpdir(), `${box.name}.manifest.jsonl`);
   runPythonFixture('hostile_producer.py', ['--brokers', KAFKA_BROKERS, '--prefix', box.name, '--partitions', '4', '--count', String(COUNT), '--seed', '7', '--manifest', manifest]);
   const produced: Produced[] = readFileSync(manifest, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Produced);
@@ -91,7 +91,7 @@ test('50,000 hostile and valid messages from a librdkafka producer: stored + dea
   assert.equal(stored + dead, COUNT);
   assert.equal(deadByOffset.size, expectedDead, 'no dead letter that was not produced as one');
   assert.equal(ids.size, expectedIds.size, 'no stored event that was not produced');
-  console.log(`# ${stored} stored + ${dead} dead-lettered = ${COUNT} produced, over ${new Set(produced.map((p) => p.codec)).size} codecs`);
+  t.diagnostic(`${stored} stored + ${dead} dead-lettered = ${COUNT} produced, over ${new Set(produced.map((p) => p.codec)).size} codecs`);
 
   // the dead-letter topic holds the same messages
   const admin = box.kafka.admin();
