@@ -18,6 +18,7 @@ import { DriftwatchClient } from '@driftwatch/sdk';
 import type { Notification } from '@driftwatch/alerting';
 import { flightFeatures, loadFlights, predictDelay, shuffled } from './flights';
 import { SmtpCatcher, WebhookReceiver } from './receivers';
+import { resultTable, type ColumnFormats } from './result-table';
 
 const ROOT = join(__dirname, '../../../..');
 const MODEL = 'flight-delay';
@@ -31,18 +32,9 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-function table(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '  (no rows)';
-  const cols = Object.keys(rows[0]!);
-  const cell = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
-}
-
-async function show(ch: ClickHouse, title: string, sql: string): Promise<void> {
+async function show(ch: ClickHouse, title: string, sql: string, formats: ColumnFormats = {}): Promise<void> {
   console.log(`\n${title}\n  ${sql.replace(/\s+/g, ' ').trim()}\n`);
-  console.log(table(await ch.query(sql)));
+  console.log(resultTable(await ch.query(sql), formats));
 }
 
 async function main(): Promise<void> {
