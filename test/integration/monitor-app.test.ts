@@ -113,7 +113,7 @@ test('the CLI imports a CSV training set as a versioned baseline and runs a moni
   writeFileSync(file, `${csv}\n`);
   const cli = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot(), 'dist/apps/monitor/src/cli.js'), ...args], { env: { ...process.env, ...box.env }, encoding: 'utf8' });
   const imported = cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred');
-  assert.match(imported, /^baseline training@[0-9a-f]{12}: 3000 records, features distance \(numeric\), dep_hour \(numeric\), weekday \(numeric\), origin \(categorical\), destination \(categorical\), __prediction__ \(numeric\)/);
+  assert.match(imported, /^baseline training@[0-9a-f]{12}: 3,000 records, features distance \(numeric\), dep_hour \(numeric\), weekday \(numeric\), origin \(categorical\), destination \(categorical\), __prediction__ \(numeric\)/);
   const id = /baseline (\S+):/.exec(imported)![1]!;
   assert.equal(cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred').split(':')[0], `baseline ${id}`, 'the same data gives the same id');
   const config = writeConfig(`

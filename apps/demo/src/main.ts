@@ -16,8 +16,10 @@ import { topicNames } from '@driftwatch/contracts';
 import { createKafka, kafkaSettingsFromEnv } from '@driftwatch/kafka';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import type { Notification } from '@driftwatch/alerting';
+import { formatNumber } from '@driftwatch/format';
 import { flightFeatures, loadFlights, predictDelay, shuffled } from './flights';
 import { SmtpCatcher, WebhookReceiver } from './receivers';
+import { resultTable, type ColumnFormats } from './result-table';
 
 const ROOT = join(__dirname, '../../../..');
 const MODEL = 'flight-delay';
@@ -31,18 +33,9 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-function table(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '  (no rows)';
-  const cols = Object.keys(rows[0]!);
-  const cell = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
-}
-
-async function show(ch: ClickHouse, title: string, sql: string): Promise<void> {
+async function show(ch: ClickHouse, title: string, sql: string, formats: ColumnFormats = {}): Promise<void> {
   console.log(`\n${title}\n  ${sql.replace(/\s+/g, ' ').trim()}\n`);
-  console.log(table(await ch.query(sql)));
+  console.log(resultTable(await ch.query(sql), formats));
 }
 
 async function main(): Promise<void> {
@@ -97,7 +90,7 @@ async function main(): Promise<void> {
   const evening = rest.filter((f) => Number(flightFeatures(f).dep_hour) >= 17);
   const flights = [...all.slice(0, 8000), ...rest.slice(0, 2000), ...evening.slice(0, 2000)];
   const hourStart = Math.floor(Date.now() / 60_000) * 60_000 - 2 * HOUR;
-  console.log(`\n[demo] replaying ${flights.length} real flights (vega-datasets flights-20k) through the SDK as model '${MODEL}': a baseline hour, then an hour whose second half drifts (evening departures only)`);
+  console.log(`\n[demo] replaying ${formatNumber(flights.length)} real flights (vega-datasets flights-20k) through the SDK as model '${MODEL}': a baseline hour, then an hour whose second half drifts (evening departures only)`);
   const sdk = new DriftwatchClient({ clientId: 'driftwatch-demo', topicPrefix: process.env.TOPIC_PREFIX });
   const ids: string[] = [];
   flights.forEach((f, i) => {
@@ -133,9 +126,9 @@ async function main(): Promise<void> {
     return Number(r!.p) >= flights.length && Number(r!.l) >= flights.length && Number(r!.d) >= 1;
   }, 120_000);
 
-  await show(ch, 'Events per model and version (dedup-safe)', `SELECT model, model_version, uniqExact(event_id) AS events, countIf(status = 'error') AS errors FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model, model_version ORDER BY model_version`);
-  await show(ch, 'Latency per version (ms)', `SELECT model_version, quantileExact(0.5)(latency_ms) AS p50, quantileExact(0.95)(latency_ms) AS p95, quantileExact(0.99)(latency_ms) AS p99 FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model_version ORDER BY model_version`);
-  await show(ch, 'Mean predicted vs actual delay by origin (top 5 by flights), predictions joined to late labels', `SELECT origin, count() AS flights, avg(predicted) AS predicted_delay, avg(label_num) AS actual_delay FROM (SELECT event_id, cat_values[indexOf(cat_names, 'origin')] AS origin, prediction_num AS predicted FROM predictions FINAL WHERE model = '${MODEL}') ANY INNER JOIN (SELECT event_id, label_num FROM labels FINAL WHERE model = '${MODEL}') USING event_id GROUP BY origin ORDER BY flights DESC LIMIT 5`);
+  await show(ch, 'Events per model and version (dedup-safe)', `SELECT model, model_version, uniqExact(event_id) AS events, countIf(status = 'error') AS errors FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model, model_version ORDER BY model_version`, { events: 'number', errors: 'number' });
+  await show(ch, 'Latency per version', `SELECT model_version, quantileExact(0.5)(latency_ms) AS p50_ms, quantileExact(0.95)(latency_ms) AS p95_ms, quantileExact(0.99)(latency_ms) AS p99_ms FROM predictions FINAL WHERE model = '${MODEL}' GROUP BY model_version ORDER BY model_version`);
+  await show(ch, 'Mean predicted vs actual delay by origin (top 5 by flights), predictions joined to late labels', `SELECT origin, count() AS flights, avg(predicted) AS predicted_delay, avg(label_num) AS actual_delay FROM (SELECT event_id, cat_values[indexOf(cat_names, 'origin')] AS origin, prediction_num AS predicted FROM predictions FINAL WHERE model = '${MODEL}') ANY INNER JOIN (SELECT event_id, label_num FROM labels FINAL WHERE model = '${MODEL}') USING event_id GROUP BY origin ORDER BY flights DESC LIMIT 5`, { flights: 'number' });
   await show(ch, 'Dead letters (refused messages, with the reason)', `SELECT source_topic, code, reason FROM dead_letters ORDER BY failed_at DESC LIMIT 3`);
   // the monitor service: baseline = the first hour, window = the last hour, a run every 15 s
   const configPath = join(ROOT, '.local', 'demo-monitors.yaml');
@@ -171,8 +164,8 @@ monitors:
     return Number(r!.n) >= 1;
   }, 120_000);
   const run = `(SELECT argMax(run_id, started_at) FROM monitor_runs WHERE monitor = 'flight-delay-hourly' AND status = 'ok')`;
-  await show(ch, 'Drift of the last hour against the baseline hour, all versions (breached = threshold crossed)', `SELECT feature, method, round(value, 4) AS value, p_value, threshold, breached, window_n FROM drift_results WHERE run_id = ${run} AND model_version = '*' ORDER BY breached DESC, feature, method`);
-  await show(ch, 'Health of the last hour', `SELECT model_version, events, errors, round(error_rate, 4) AS error_rate, round(events_per_s, 2) AS events_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms FROM health_results WHERE run_id = ${run} ORDER BY model_version`);
+  await show(ch, 'Drift of the last hour against the baseline hour, all versions (breached = threshold crossed)', `SELECT feature, method, value, p_value, threshold, breached, window_n FROM drift_results WHERE run_id = ${run} AND model_version = '*' ORDER BY breached DESC, feature, method`, { window_n: 'number' });
+  await show(ch, 'Health of the last hour', `SELECT model_version, events, errors, error_rate, events_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms FROM health_results WHERE run_id = ${run} ORDER BY model_version`, { events: 'number', errors: 'number', error_rate: 'percent' });
   await showAlerts(ch, run, smtp, receiver, secret);
   console.log(`\n[demo] query the tables yourself: clickhouse-client --port 9000 -d ${settings.database}`);
   if (process.env.DEMO_EXIT === '1') {
@@ -185,8 +178,8 @@ monitors:
 /** The alerts of the first run: state changes, the email, the webhooks, and how fast they left. */
 async function showAlerts(ch: ClickHouse, run: string, smtp: SmtpCatcher, receiver: WebhookReceiver, secret: string): Promise<void> {
   await until('the email and the webhooks', async () => smtp.mails.length >= 1 && receiver.delivered('/alerts').length >= 1 && receiver.delivered('/retrain').length >= 1, 60_000);
-  await show(ch, 'Alerts of that run (alert_events: the append-only alert history)', `SELECT rule, model_version, status, notify, condition, length(routes) AS routes FROM alert_events WHERE run_id = ${run} ORDER BY kind, rule, model_version`);
-  await show(ch, 'Deliveries (alert_deliveries: the outbox), with the time from the end of the run to the first attempt', `SELECT channel, kind, status, attempt, http_status, attempted_ms - run_ended_ms AS run_end_to_attempt_ms FROM alert_deliveries WHERE run_id = ${run} AND attempt = 1 ORDER BY channel, kind`);
+  await show(ch, 'Alerts of that run (alert_events: the append-only alert history)', `SELECT rule, model_version, status, notify, condition, length(routes) AS routes FROM alert_events WHERE run_id = ${run} ORDER BY kind, rule, model_version`, { routes: 'number' });
+  await show(ch, 'Deliveries (alert_deliveries: the outbox), with the time from the end of the run to the first attempt', `SELECT channel, kind, status, attempt, http_status, attempted_ms - run_ended_ms AS run_end_to_attempt_ms FROM alert_deliveries WHERE run_id = ${run} AND attempt = 1 ORDER BY channel, kind`, { run_end_to_attempt_ms: 'number' });
   const [latency] = await ch.query<{ max_ms: string; min_ms: string }>(`SELECT toString(max(attempted_ms - run_ended_ms)) AS max_ms, toString(min(attempted_ms - run_ended_ms)) AS min_ms FROM alert_deliveries WHERE run_id = ${run} AND attempt = 1`);
   const { mail, envelopeTo } = smtp.mails[0]!;
   console.log(`\nThe email that arrived at the local SMTP server\n  To: ${envelopeTo.join(', ')}\n  Subject: ${mail.subject}\n  Parts: text (${mail.text?.length ?? 0} chars), html (${String(mail.html).length} chars, the breached metrics in a <table>)\n`);
@@ -194,7 +187,7 @@ async function showAlerts(ch: ClickHouse, run: string, smtp: SmtpCatcher, receiv
   console.log('\nWebhooks received by the local receiver (Standard Webhooks signature checked with the endpoint secret)');
   for (const r of receiver.received) {
     const body = JSON.parse(r.body) as Notification;
-    const what = body.kind === 'retraining' ? `retraining of version ${body.retraining?.modelVersion}: ${body.retraining?.reason}; features ${body.retraining?.driftedFeatures.map((f) => `${f.feature}/${f.method}=${Math.round(f.value * 1000) / 1000}`).join(' ')}` : body.alerts.map((a) => `${a.rule} ${a.state} (${a.evidence.length} breached metrics)`).join('; ');
+    const what = body.kind === 'retraining' ? `retraining of version ${body.retraining?.modelVersion}: ${body.retraining?.reason}; features ${body.retraining?.driftedFeatures.map((f) => `${f.feature}/${f.method}=${formatNumber(f.value)}`).join(' ')}` : body.alerts.map((a) => `${a.rule} ${a.state} (${a.evidence.length} breached metrics)`).join('; ');
     console.log(`  POST ${r.path}  webhook-id ${String(r.headers['webhook-id'])}  signature ${r.verified ? 'verified' : 'INVALID'}  ${what}`);
   }
   console.log(`\n[demo] end of monitor run -> first delivery attempt: ${latency?.min_ms} to ${latency?.max_ms} ms (target: under 5000 ms)`);

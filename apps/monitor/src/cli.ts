@@ -7,6 +7,7 @@ import { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, migrate } 
 import { loadMonitorConfig } from '@driftwatch/config';
 import { NAME_RE } from '@driftwatch/contracts';
 import { baselineFromRecords, PREDICTION_FEATURE, readDataset, runMonitor, saveBaseline } from '@driftwatch/drift';
+import { formatNumber } from '@driftwatch/format';
 
 function options(args: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
       });
       const baseline = baselineFromRecords(name, model, `dataset:${file}`, records, { psiBins: Number(opts.get('psi-bins') ?? 10) });
       await saveBaseline(ch, baseline);
-      console.log(`baseline ${baseline.id}: ${records.length} records, features ${[...baseline.features.values()].map((f) => `${f.feature} (${f.kind})`).join(', ')}`);
+      console.log(`baseline ${baseline.id}: ${formatNumber(records.length)} records, features ${[...baseline.features.values()].map((f) => `${f.feature} (${f.kind})`).join(', ')}`);
       return;
     }
     if (group === 'run') {

@@ -1,5 +1,5 @@
+import { formatNumber, renderTable } from '@driftwatch/format';
 import type { AlertNotice, Notification, Severity } from './notification';
-import { formatMetricValue } from './format';
 
 export interface RenderedEmail {
   subject: string;
@@ -75,7 +75,7 @@ function reportOf(n: Notification): Report {
       fields: [['Reason', r.reason]],
       table: {
         columns: ['feature', 'method', 'value', 'threshold', 'p-value'],
-        rows: r.driftedFeatures.map((f) => [f.feature, f.method, formatMetricValue(f.value), formatMetricValue(f.threshold), f.pValue === undefined ? '-' : formatMetricValue(f.pValue)]),
+        rows: r.driftedFeatures.map((f) => [f.feature, f.method, formatNumber(f.value), formatNumber(f.threshold), formatNumber(f.pValue)]),
       },
       empty: 'No drifted features listed.',
     });
@@ -98,7 +98,7 @@ function alertSection(a: AlertNotice): Section {
         ? undefined
         : {
             columns: ['version', 'feature', 'metric', 'value', 'condition'],
-            rows: a.evidence.map((e) => [e.modelVersion, e.feature ?? '-', e.metric, formatMetricValue(e.value), `${e.op} ${formatMetricValue(e.threshold)}`]),
+            rows: a.evidence.map((e) => [e.modelVersion, e.feature ?? '-', e.metric, formatNumber(e.value), `${e.op} ${formatNumber(e.threshold)}`]),
           },
     empty: a.state === 'resolved' ? 'The condition no longer holds.' : 'No breached metrics in this run.',
   };
@@ -110,7 +110,7 @@ function renderText(headline: string, r: Report): string {
   const lines = [headline, '', ...textFields(r.fields)];
   for (const s of r.sections) {
     lines.push('', `== ${s.title} ==`, ...textFields(s.fields), '');
-    lines.push(...(s.table && s.table.rows.length > 0 ? textTable(s.table) : [s.empty ?? '']));
+    lines.push(...(s.table && s.table.rows.length > 0 ? renderTable(s.table.columns, s.table.rows) : [s.empty ?? '']));
   }
   lines.push('', SQL_CAPTION, '', r.sql, '');
   return lines.join('\n');
@@ -119,12 +119,6 @@ function renderText(headline: string, r: Report): string {
 function textFields(fields: Field[]): string[] {
   const width = Math.max(...fields.map(([label]) => label.length)) + 2;
   return fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
-}
-
-function textTable({ columns, rows }: Table): string[] {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
 function renderHtml(headline: string, r: Report): string {

@@ -1,5 +1,5 @@
+import { formatNumber } from '@driftwatch/format';
 import { attemptWebhook, type AttemptResult } from './delivery';
-import { formatMetricValue } from './format';
 import type { Channel, Evidence, Notification } from './notification';
 
 export interface WebhookChannelSpec {
@@ -33,7 +33,7 @@ export class WebhookChannel implements Channel {
 /** `psi 0.41 > 0.2 (dep_hour, v2)`. */
 export function describeEvidence(e: Evidence): string {
   const where = [e.feature, e.modelVersion === '*' ? undefined : e.modelVersion].filter(Boolean).join(', ');
-  return `${e.metric} ${formatMetricValue(e.value)} ${e.op} ${formatMetricValue(e.threshold)}${where ? ` (${where})` : ''}`;
+  return `${e.metric} ${formatNumber(e.value)} ${e.op} ${formatNumber(e.threshold)}${where ? ` (${where})` : ''}`;
 }
 
 /** Slack's incoming-webhook format: mrkdwn text, one line per alert. Slack escapes only & < >. */
@@ -43,7 +43,7 @@ export function slackMessage(n: Notification): { text: string } {
   const lines: string[] = [];
   if (n.kind === 'retraining' && n.retraining) {
     lines.push(`:arrows_counterclockwise: *Retraining requested* for model *${esc(n.model)}* (version ${esc(n.retraining.modelVersion)}): ${esc(n.retraining.reason)}`);
-    for (const f of n.retraining.driftedFeatures) lines.push(`• ${esc(f.feature)}: ${f.method} ${formatMetricValue(f.value)} (threshold ${formatMetricValue(f.threshold)})`);
+    for (const f of n.retraining.driftedFeatures) lines.push(`• ${esc(f.feature)}: ${f.method} ${formatNumber(f.value)} (threshold ${formatNumber(f.threshold)})`);
   } else {
     for (const a of n.alerts) {
       const icon = a.state === 'resolved' ? ':white_check_mark:' : a.severity === 'critical' ? ':rotating_light:' : ':warning:';
