@@ -180,6 +180,8 @@ export class CommitAfterWriteConsumer<T> {
   private restarts = 0;
   private lastError: string | undefined;
   private uncommitted = new Map<string, string>();
+  private lastCommitFailureMs = 0;
+  private committing: Promise<void> | undefined;
   private readonly log: LogSink;
   private readonly flushBytes: number;
   private readonly pauseAtMessages: number;
@@ -237,6 +239,11 @@ export class CommitAfterWriteConsumer<T> {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    if (this.stopping) {
+      // stop() came while this (replacement) consumer was connecting: it must not fetch
+      await consumer.disconnect().catch(() => undefined);
+      return;
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -256,6 +263,7 @@ export class CommitAfterWriteConsumer<T> {
       const old = this.consumer;
       void (async () => {
         await old?.disconnect().catch(() => undefined);
+        if (this.stopping) return;
         this.log.warn(`restarting the consumer (attempt ${this.restarts})`);
         this.options.observer?.restarted?.();
         try {
@@ -328,7 +336,7 @@ export class CommitAfterWriteConsumer<T> {
       observer?.lag?.(topic, partition, Number(batch.offsetLag()));
       observer?.buffered?.(this.pending.count, this.pending.bytes);
       // flush in the background while fetching goes on; pause only when stores fall behind
-      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) void this.kick();
+      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) this.kickInBackground();
       if (this.overFull()) this.pause();
       await heartbeat().catch(() => undefined); // a rebalance in progress: the next batch will tell
     } finally {
@@ -342,8 +350,18 @@ export class CommitAfterWriteConsumer<T> {
   }
 
   private maybeFlushOnAge(): void {
-    if (this.flushing || this.pending.count === 0) return;
-    if (Date.now() - this.pending.since >= this.options.maxBufferAgeMs) void this.kick();
+    if (this.flushing) return;
+    if (this.pending.count === 0) {
+      // a commit that failed (a rebalance, a broker restart) is retried even when no more messages come
+      if (this.uncommitted.size > 0 && Date.now() - this.lastCommitFailureMs >= 1000) void this.commit();
+      return;
+    }
+    if (Date.now() - this.pending.since >= this.options.maxBufferAgeMs) this.kickInBackground();
+  }
+
+  /** A flush nobody awaits: its only failure (giving up at the shutdown deadline) is reported by `stop()`. */
+  private kickInBackground(): void {
+    this.kick().catch(() => undefined);
   }
 
   /** Starts storing what is buffered, unless a flush is already running (one at a time). */
@@ -357,7 +375,7 @@ export class CommitAfterWriteConsumer<T> {
       this.options.observer?.buffered?.(this.pending.count, this.pending.bytes);
       if (this.stopping) return;
       if (this.paused && this.storeHealthy && !this.overFull()) this.resume();
-      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) void this.kick();
+      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) this.kickInBackground();
     });
     return this.flushing;
   }
@@ -385,7 +403,12 @@ export class CommitAfterWriteConsumer<T> {
         if (refusals.length === 0) break;
         // the rest of the batch is stored: dead-letter the refused values, then record them
         const failedAtMs = Date.now();
-        batch.rejected = refusals.map(({ index, reason }) => ({ ...batch.sources[index]!, code: 'store_refused', reason, failedAtMs }));
+        batch.rejected = refusals.flatMap(({ index, reason }) => {
+          const source = batch.sources[index];
+          if (source) return [{ ...source, code: 'store_refused', reason, failedAtMs }];
+          this.log.error(`the store refused value ${index} of ${batch.sources.length}, which it was not given; ignored`);
+          return [];
+        });
         batch.accepted = [];
         batch.sources = [];
         batch.deadLettered = false;
@@ -421,7 +444,12 @@ export class CommitAfterWriteConsumer<T> {
    * redelivery of stored messages. Offsets of partitions lost in a rebalance are dropped: their
    * new owner starts from the last commit, so those messages are stored twice and collapse.
    */
-  private async commit(): Promise<void> {
+  private commit(): Promise<void> {
+    this.committing ??= this.commitNow().finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  private async commitNow(): Promise<void> {
     if (!this.consumer || this.uncommitted.size === 0) return;
     for (const key of this.uncommitted.keys()) {
       if (this.assigned && !this.assigned.has(key)) this.uncommitted.delete(key);
@@ -438,7 +466,8 @@ export class CommitAfterWriteConsumer<T> {
         if (this.uncommitted.get(key) === o.offset) this.uncommitted.delete(key);
       }
     } catch (err) {
-      this.log.warn(`offset commit failed, will retry with the next flush: ${(err as Error).message}`);
+      this.lastCommitFailureMs = Date.now();
+      this.log.warn(`offset commit failed, will retry: ${(err as Error).message}`);
     }
   }
 
