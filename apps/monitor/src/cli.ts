@@ -2,10 +2,13 @@
  * driftwatch command line (npm run driftwatch -- <command>):
  *   baseline import --model M --name N --file F.csv|F.jsonl [--prediction-column C] [--psi-bins 10]
  *   run --monitor NAME [--config monitors.yaml] [--at ISO-8601]    one run now (or for the window ending at --at)
+ *   dead-letters replay [--code C1,C2] [--since ISO] [--until ISO] [--dry-run true]
+ *                                  send dead letters back to their topics, e.g. after fixing a producer or raising a limit
  */
 import { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, migrate } from '@driftwatch/clickhouse';
 import { loadMonitorConfig } from '@driftwatch/config';
-import { NAME_RE } from '@driftwatch/contracts';
+import { DEAD_LETTER_HEADERS, NAME_RE, topicNames } from '@driftwatch/contracts';
+import { createKafka, kafkaSettingsFromEnv, replayDeadLetters } from '@driftwatch/kafka';
 import { baselineFromRecords, PREDICTION_FEATURE, readDataset, runMonitor, saveBaseline } from '@driftwatch/drift';
 import { formatNumber } from '@driftwatch/format';
 
@@ -25,8 +28,32 @@ function required(opts: Map<string, string>, key: string): string {
   return v;
 }
 
+function timeOption(opts: Map<string, string>, key: string): number | undefined {
+  const v = opts.get(key);
+  if (v === undefined) return undefined;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms)) throw new Error(`--${key} '${v}' is not an ISO-8601 date-time`);
+  return ms;
+}
+
+async function replay(rest: string[]): Promise<void> {
+  const opts = options(rest);
+  const dryRun = opts.get('dry-run') === 'true';
+  const settings = kafkaSettingsFromEnv(process.env, 'driftwatch-cli');
+  const report = await replayDeadLetters(createKafka(settings), {
+    deadLetterTopic: topicNames(settings.topicPrefix).deadLetter,
+    headers: DEAD_LETTER_HEADERS,
+    filter: { codes: opts.get('code')?.split(','), sinceMs: timeOption(opts, 'since'), untilMs: timeOption(opts, 'until') },
+    dryRun,
+  });
+  const matched = Object.values(report.byCode).reduce((a, b) => a + b, 0);
+  const codes = Object.entries(report.byCode).map(([code, n]) => `${code} ${formatNumber(n)}`).join(', ');
+  console.log(`${dryRun ? 'would replay' : 'replayed'} ${formatNumber(dryRun ? matched : report.replayed)} of ${formatNumber(report.scanned)} dead letters${codes ? ` (${codes})` : ''}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
+  if (group === 'dead-letters' && command === 'replay') return replay(rest);
   const settings = clickhouseSettingsFromEnv();
   await ensureDatabase(settings);
   const ch = createClickHouse(settings);
@@ -63,7 +90,9 @@ async function main(argv: string[]): Promise<void> {
       if (outcome.status !== 'ok') process.exitCode = 1;
       return;
     }
-    throw new Error('usage: baseline import --model M --name N --file F [--prediction-column C] | run --monitor NAME [--config F] [--at ISO]');
+    throw new Error(
+      'usage: baseline import --model M --name N --file F [--prediction-column C] | run --monitor NAME [--config F] [--at ISO] | dead-letters replay [--code C] [--since ISO] [--until ISO] [--dry-run true]',
+    );
   } finally {
     await ch.close();
   }

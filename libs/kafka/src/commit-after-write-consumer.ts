@@ -225,6 +225,8 @@ export class CommitAfterWriteConsumer<T> {
       this.downSince = undefined;
       this.restarts = 0;
       this.assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p))));
+      const owned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => `${topic} [${partitions.join(',')}]`);
+      this.log.log(`joined group ${payload.groupId}: ${owned.join(', ') || 'no partitions'}`);
       // kafkajs forgets a pause when the group is joined again: a full buffer must stay paused
       if (this.paused) consumer.pause(this.options.topics.map((topic) => ({ topic })));
     });
