@@ -9,7 +9,14 @@ started_infra=0
 status=$(bash deploy/local/infra.sh status 2>/dev/null || true)
 if [[ $status == *": down"* ]]; then started_infra=1; fi
 bash deploy/local/infra.sh up
-stop_infra() { if ((started_infra)); then bash deploy/local/infra.sh down; fi; }
+# The cleanup must not need the output: after Ctrl-C on `npm run demo |& tee demo.log`, or with
+# `| head`, the pipe is closed, and the first log line written to it killed infra.sh (SIGPIPE)
+# before it stopped Kafka. With SIGPIPE ignored such a write just fails, and infra.sh's log
+# carries on without it.
+stop_infra() {
+  trap '' PIPE
+  if ((started_infra)); then bash deploy/local/infra.sh down; fi
+}
 trap stop_infra EXIT
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 node dist/apps/demo/src/main.js

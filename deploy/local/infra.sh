@@ -18,7 +18,8 @@ KAFKA_DIR="$LOCAL/kafka"
 CH_DIR="$LOCAL/clickhouse"
 JARS="$KAFKA_DIR/libs"
 
-log() { echo "[infra] $*" >&2; }
+# `|| true`: a closed output (see demo.sh's cleanup) must not stop `down` half-way under set -e
+log() { echo "[infra] $*" >&2 || true; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -1,4 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+// the same cron package (and version) that @nestjs/schedule builds its jobs with
 import { CronJob, CronTime } from 'cron';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createClickHouse, ensureDatabase, migrate, type ClickHouse } from '@driftwatch/clickhouse';
@@ -12,12 +14,14 @@ import { MonitorSettingsToken } from './settings';
  * the same monitor (that tick is recorded as skipped); a failing monitor records a failed run and
  * the others go on; after downtime a monitor with catch_up: run_missed replays the windows it
  * missed (at most max_catch_up), one with catch_up: skip starts from the next tick.
+ * Each monitor's schedule is a dynamic job in @nestjs/schedule's registry, named by
+ * {@link monitorJobName}.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('monitor');
   readonly ch: ClickHouse;
-  private readonly jobs: CronJob[] = [];
+  private readonly jobNames: string[] = [];
   // alert rules run inside the no-overlap guard too: a monitor's runs reach alerting in order
   private readonly runs = new NonOverlappingRuns(async (spec, endMs) => {
     const outcome = await runMonitor(this.ch, spec, endMs);
@@ -33,6 +37,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly settings: MonitorSettingsToken,
     private readonly alerting: AlertingService,
+    private readonly schedules: SchedulerRegistry,
   ) {
     this.ch = createClickHouse(settings.clickhouse);
     collectDefaultMetrics({ register: this.registry, prefix: 'driftwatch_monitor_' });
@@ -44,8 +49,11 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.alerting.start(this.ch, this.registry);
     for (const spec of this.settings.config.monitors.filter((m) => m.enabled)) {
       await this.catchUp(spec);
-      const job = CronJob.from({ cronTime: spec.schedule, onTick: () => void this.tick(spec), start: true, timeZone: 'UTC' });
-      this.jobs.push(job);
+      const name = monitorJobName(spec.name);
+      const job = CronJob.from({ cronTime: spec.schedule, onTick: () => void this.tick(spec), start: false, timeZone: 'UTC' });
+      this.schedules.addCronJob(name, job);
+      this.jobNames.push(name);
+      job.start();
       this.logger.log(`monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`);
     }
     this.started = true;
@@ -82,9 +90,17 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    for (const job of this.jobs) await job.stop();
+    // ScheduleModule deletes every registered job at shutdown too; whichever runs first stops them
+    for (const name of this.jobNames) {
+      if (this.schedules.doesExist('cron', name)) this.schedules.deleteCronJob(name);
+    }
     await this.runs.idle();
     await this.alerting.stop();
     await this.ch.close();
   }
+}
+
+/** The name of a monitor's job in @nestjs/schedule's SchedulerRegistry. */
+export function monitorJobName(monitor: string): string {
+  return `monitor:${monitor}`;
 }

@@ -491,3 +491,23 @@ test('loadMonitorConfig reads a file and names its path when it cannot', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('loadMonitorConfig reads webhook secrets from the environment it is given, not only process.env', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monitor-config-'));
+  try {
+    const path = join(dir, 'monitors.yaml');
+    writeFileSync(path, `version: 1
+alerting:
+  channels:
+    hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_ONLY_HOOK_SECRET }
+monitors:
+  - { name: m1, model: m, baseline: b, rules: [{ name: drift, when: "psi > 0.2", routes: [hook] }] }
+`);
+    assert.equal(process.env.DW_TEST_ONLY_HOOK_SECRET, undefined);
+    const config = loadMonitorConfig(path, { DW_TEST_ONLY_HOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    const hook = config.alerting.channels.hook;
+    assert.equal(hook?.kind === 'webhook' ? hook.secret : undefined, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -150,7 +150,7 @@ export function loadMonitorConfig(path: string, env: Env = process.env): Monitor
       { path: '', value: absolute, expected, message: `${absolute}: cannot read the monitor config file: ${reason}` },
     ]);
   }
-  return parseMonitorConfig(text, absolute);
+  return parseMonitorConfig(text, absolute, env);
 }
 
 /**
