@@ -1,5 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { EnvReader, type Env } from '@driftwatch/config';
+import { EnvReader, type Env } from '@driftwatch/env';
 import { isPlainIdentifier } from './sql';
 
 export interface ClickHouseSettings {

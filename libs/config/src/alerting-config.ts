@@ -15,7 +15,7 @@
  *         - { name: input-drift, when: psi > 0.2, for: 2 runs, severity: warning, routes: [oncall, team-hook] }
  *       retraining: { min_drifted_features: 3, critical_features: [amount], cooldown: 24h, routes: [retrain] }
  */
-import type { Env } from './env';
+import type { Env } from '@driftwatch/env';
 import { child, has, isMap, NAME_CHARS, type Problems, readInt, readList, readName, type YamlMap } from './config-reading';
 import { DURATION_EXPECTED, durationMs } from './monitor-config-time';
 

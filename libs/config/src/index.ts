@@ -1,3 +1,2 @@
 export * from './alerting-config';
-export * from './env';
 export * from './monitor-config';

@@ -15,7 +15,7 @@ import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
 import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
-import type { Env } from './env';
+import type { Env } from '@driftwatch/env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
-import { EnvReader, type Env } from '@driftwatch/config';
+import { EnvReader, type Env } from '@driftwatch/env';
 import { registerCompressionCodecs } from './codecs';
 
 export interface KafkaSettings {
