@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { MonitorSpec, RuleSpec } from '@driftwatch/config';
 import { TABLES, literal } from '@driftwatch/clickhouse';
 import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
 import type { AlertNotice, Notification, RetrainingRequest } from './notification';
 import type { Outbox, QueuedNotification } from './outbox';
 import { ALL_VERSIONS, driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import type { AlertingMonitorSpec, RuleSpec } from './spec';
 import type { AlertEventRecord, AlertStore } from './store';
 
 /** What a finished monitor run hands to alerting. */
@@ -67,7 +67,7 @@ export class AlertEngine {
   constructor(
     private readonly store: AlertStore,
     private readonly outbox: Outbox,
-    private readonly monitors: readonly MonitorSpec[],
+    private readonly monitors: readonly AlertingMonitorSpec[],
     private readonly repeatIntervalMs: number,
     private readonly now: () => number = Date.now,
   ) {}
@@ -106,7 +106,7 @@ export class AlertEngine {
   }
 
   /** One finished run of one monitor: steps every rule, records the changes, queues the notifications. */
-  async evaluate(spec: MonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
+  async evaluate(spec: AlertingMonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
     const events: AlertEventRecord[] = [];
     const pending: Pending[] = [];
     // staged: memory changes only once the history has them, so a failed write is decided again next run
@@ -192,7 +192,7 @@ export class AlertEngine {
   }
 
   /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */
-  private retraining(spec: MonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[], staged: Map<string, number>): void {
+  private retraining(spec: AlertingMonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[], staged: Map<string, number>): void {
     const r = spec.retraining;
     if (!r) return;
     for (const version of ruleSegments(true, run.drift, run.health)) {
@@ -240,7 +240,7 @@ export class AlertEngine {
     }
   }
 
-  private notice(spec: MonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
+  private notice(spec: AlertingMonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
     return {
       noticeId,
       alertKey,
@@ -259,7 +259,7 @@ export class AlertEngine {
   }
 
   /** One notification per route and kind: a run's alerts travel together (grouped per model and run). */
-  private notifications(spec: MonitorSpec, pending: readonly Pending[]): QueuedNotification[] {
+  private notifications(spec: AlertingMonitorSpec, pending: readonly Pending[]): QueuedNotification[] {
     const groups = new Map<string, Pending[]>();
     for (const p of pending) {
       for (const route of p.routes) {

@@ -10,3 +10,4 @@ export * from './rule-evaluation';
 export * from './signature';
 export * from './store';
 export * from './webhook';
+export * from './spec';

@@ -1,5 +1,5 @@
-import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Condition, type ModelMetric, type RuleSpec } from '@driftwatch/config';
-import type { Comparison, Evidence } from './notification';
+import type { Evidence } from './notification';
+import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Comparison, type Condition, type ModelMetric, type RuleSpec } from './spec';
 
 /** The columns of a drift_results row that rules read (libs/drift writes them). */
 export interface DriftResult {

@@ -14,44 +14,15 @@ import { resolve } from 'node:path';
 import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
-import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
+import type { AlertingMonitorSpec, AlertingSettings, RuleSpec } from '@driftwatch/alerting';
+import { CATEGORICAL_METHODS, NUMERIC_METHODS, type BaselineRef, type CategoricalMethod, type DriftMethod, type DriftMonitorSpec, type FeatureKind, type FeatureSpec, type NumericMethod, type Thresholds } from '@driftwatch/drift';
+import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type RuleContext } from './alerting-config';
 import type { Env } from '@driftwatch/env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';
 
-export const NUMERIC_METHODS = ['psi', 'ks', 'wasserstein', 'js'] as const;
-export const CATEGORICAL_METHODS = ['psi', 'chi2', 'js'] as const;
-export type NumericMethod = (typeof NUMERIC_METHODS)[number];
-export type CategoricalMethod = (typeof CATEGORICAL_METHODS)[number];
-export type DriftMethod = NumericMethod | CategoricalMethod;
-export type FeatureType = 'numeric' | 'categorical';
 export type CatchUp = 'skip' | 'run_missed';
-
-/**
- * When a drift result is a breach: psi > psi, KS p-value < ksPValue, chi-square p-value <
- * chi2PValue, JS distance > js, Wasserstein distance > wasserstein. null = report only.
- */
-export interface Thresholds {
-  psi: number | null;
-  ksPValue: number | null;
-  chi2PValue: number | null;
-  js: number | null;
-  wasserstein: number | null;
-}
-
-/** A stored baseline by id, or a fixed time range of this model's production data [fromMs, toMs). */
-export type BaselineRef = { kind: 'id'; id: string } | { kind: 'range'; fromMs: number; toMs: number };
-
-/** One configured feature. */
-export interface FeatureSpec {
-  /** Absent: inferred from the baseline data. */
-  type?: FeatureType;
-  /** Absent only when type is absent too: the monitor's numericMethods or categoricalMethods, by the inferred type. */
-  methods?: DriftMethod[];
-  /** The monitor's thresholds with this feature's overrides applied. */
-  thresholds: Thresholds;
-}
 
 /** The settings `defaults:` gives every monitor and a monitor may override. */
 export interface MonitorSettings {
@@ -74,21 +45,9 @@ export interface MonitorSettings {
   latencyQuantiles: number[];
 }
 
-export interface MonitorSpec extends MonitorSettings {
-  name: string;
-  model: string;
-  baseline: BaselineRef;
-  /** 'all': every feature seen in the baseline, types inferred, minus excludeFeatures. */
-  features: Record<string, FeatureSpec> | 'all';
-  excludeFeatures: string[];
-  /** Monitor the prediction output like a feature. */
-  prediction: boolean;
-  /** Latency quantiles, error rate and throughput. */
-  latency: boolean;
+/** A monitor as the file defines it: what a run computes (libs/drift), what alerting does with it (libs/alerting), and when it runs. */
+export interface MonitorSpec extends MonitorSettings, DriftMonitorSpec, AlertingMonitorSpec {
   enabled: boolean;
-  /** The file's top-level rules first, then the monitor's own. */
-  rules: RuleSpec[];
-  retraining?: RetrainingSpec;
 }
 
 export interface MonitorConfig {
@@ -476,15 +435,15 @@ function readBaseline(value: unknown, path: string, p: Problems): BaselineRef | 
   return { kind: 'range', fromMs, toMs };
 }
 
-const METHODS_FOR: Record<FeatureType, readonly DriftMethod[]> = { numeric: NUMERIC_METHODS, categorical: CATEGORICAL_METHODS };
+const METHODS_FOR: Record<FeatureKind, readonly DriftMethod[]> = { numeric: NUMERIC_METHODS, categorical: CATEGORICAL_METHODS };
 const METHODS_FOR_BOTH: readonly DriftMethod[] = NUMERIC_METHODS.filter((m) => (CATEGORICAL_METHODS as readonly string[]).includes(m));
 
-function methodFor(type: FeatureType): string {
+function methodFor(type: FeatureKind): string {
   return `a method for ${type} features: ${METHODS_FOR[type].join(', ')}`;
 }
 
 /** The one type a method is valid for, or undefined (valid for both, or for none). */
-function onlyTypeOf(method: unknown): FeatureType | undefined {
+function onlyTypeOf(method: unknown): FeatureKind | undefined {
   const numeric = (NUMERIC_METHODS as readonly unknown[]).includes(method);
   const categorical = (CATEGORICAL_METHODS as readonly unknown[]).includes(method);
   return numeric === categorical ? undefined : numeric ? 'numeric' : 'categorical';
@@ -496,7 +455,7 @@ function readFeature(value: unknown, path: string, p: Problems, monitor: Monitor
   if (!isMap(value)) return p.invalid(path, value, `a map with keys ${FEATURE_KEYS.join(', ')}, or nothing`);
   p.unknownKeys(value, path, FEATURE_KEYS);
 
-  let type: FeatureType | undefined;
+  let type: FeatureKind | undefined;
   if (has(value, 'type')) {
     if (value.type === 'numeric' || value.type === 'categorical') type = value.type;
     else p.invalid(child(path, 'type'), value.type, 'numeric or categorical (omit it to infer the type)');

@@ -5,9 +5,8 @@ import { BUCKET_BITS, snapEdges } from './buckets';
 import { DEFAULT_GRID_BINS, gridCounts, gridEdges, gridFromSorted, type Grid } from './grid';
 import { windowCounts } from './histograms';
 import { featureArraysSql, type NumericBinning } from './queries';
+import type { FeatureKind } from './spec';
 import { featureSource, type TimeRange } from './window';
-
-export type FeatureKind = 'numeric' | 'categorical';
 
 /** What the statistics need of one feature of a baseline. */
 export interface BaselineFeature {

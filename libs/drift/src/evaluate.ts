@@ -2,15 +2,10 @@ import { chiSquareTest, jensenShannonDistance, ks2samp, psiFromCounts } from '@d
 import type { BaselineFeature } from './baseline';
 import { binnedKs } from './binnedKs';
 import { gridEdges } from './grid';
-import type { DriftMethod, Thresholds } from '@driftwatch/config';
-
-/** The drift methods, as the monitor config names them. */
-export type Method = DriftMethod;
-
-export type { Thresholds } from '@driftwatch/config';
+import type { DriftMethod, Thresholds } from './spec';
 
 export interface MethodResult {
-  method: Method;
+  method: DriftMethod;
   status: 'ok' | 'insufficient_data';
   value: number | null;
   valueLo: number | null;
@@ -31,12 +26,12 @@ export interface WindowFeature {
   categories?: Map<string, number>;
 }
 
-function thresholdOf(method: Method, t: Thresholds): number | null {
+function thresholdOf(method: DriftMethod, t: Thresholds): number | null {
   return { psi: t.psi, ks: t.ksPValue, chi2: t.chi2PValue, js: t.js, wasserstein: t.wasserstein }[method];
 }
 
 /** psi, js, wasserstein breach above the threshold; ks and chi2 breach when the p-value falls below. */
-function isBreached(method: Method, value: number, pValue: number | null, threshold: number | null): boolean {
+function isBreached(method: DriftMethod, value: number, pValue: number | null, threshold: number | null): boolean {
   if (threshold === null) return false;
   if (method === 'ks' || method === 'chi2') return pValue !== null && pValue < threshold;
   return value > threshold;
@@ -47,7 +42,7 @@ function ksBreached(ks: { pHi: number }, threshold: number | null): boolean {
   return threshold !== null && ks.pHi < threshold;
 }
 
-function result(method: Method, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
+function result(method: DriftMethod, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
   const threshold = thresholdOf(method, thresholds);
   const pValue = extra.pValue ?? null;
   return { method, status: 'ok', value, valueLo: null, valueHi: null, pValue, pValueLo: null, pValueHi: null, threshold, breached: isBreached(method, value, pValue, threshold), ...extra };
@@ -74,7 +69,7 @@ function gridWasserstein(base: BaselineFeature, cur: number[]): number {
  * events in the window every method says 'insufficient data' and nothing breaches: PSI and KS
  * are unreliable on tiny samples.
  */
-export function evaluateFeature(base: BaselineFeature, window: WindowFeature, methods: readonly Method[], thresholds: Thresholds, minSamples: number): MethodResult[] {
+export function evaluateFeature(base: BaselineFeature, window: WindowFeature, methods: readonly DriftMethod[], thresholds: Thresholds, minSamples: number): MethodResult[] {
   return methods.map((method): MethodResult => {
     if (window.n < minSamples || base.n === 0) {
       return { method, status: 'insufficient_data', value: null, valueLo: null, valueHi: null, pValue: null, pValueLo: null, pValueHi: null, threshold: thresholdOf(method, thresholds), breached: false };

@@ -9,4 +9,4 @@ export * from './queries';
 export * from './window';
 export * from './runner';
 export * from './dataset';
-export * from './ticks';
+export * from './spec';

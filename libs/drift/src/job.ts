@@ -1,13 +1,14 @@
 import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
-import type { Baseline, BaselineFeature, FeatureKind } from './baseline';
-import { evaluateFeature, type Method, type Thresholds, type WindowFeature } from './evaluate';
+import type { Baseline, BaselineFeature } from './baseline';
+import { evaluateFeature, type WindowFeature } from './evaluate';
+import type { DriftMethod, FeatureKind, Thresholds } from './spec';
 import { windowCounts } from './histograms';
 import { featureArraysSql, healthRows, PREDICTION_FEATURE } from './queries';
 import { featureSource, type TimeRange } from './window';
 
 export interface FeatureSetting {
   kind?: FeatureKind;
-  methods?: Method[];
+  methods?: DriftMethod[];
   thresholds?: Partial<Thresholds>;
 }
 
@@ -22,8 +23,8 @@ export interface DriftJob {
   features: 'all' | Record<string, FeatureSetting>;
   excludeFeatures: readonly string[];
   prediction: boolean;
-  numericMethods: readonly Method[];
-  categoricalMethods: readonly Method[];
+  numericMethods: readonly DriftMethod[];
+  categoricalMethods: readonly DriftMethod[];
   thresholds: Thresholds;
   minSamples: number;
   segmentByVersion: boolean;

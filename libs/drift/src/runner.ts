@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
-import type { MonitorSpec } from '@driftwatch/config';
 import { baselineFromRange, loadBaseline, saveBaseline, type Baseline } from './baseline';
-import type { Method } from './evaluate';
+import type { DriftMethod, DriftMonitorSpec } from './spec';
 import { runDriftJob, type FeatureSetting } from './job';
 
 export interface RunOutcome {
@@ -24,7 +23,7 @@ export interface RunOutcome {
 }
 
 /** The baseline a monitor compares with: a stored one by id or name, or its configured time range (created once). */
-export async function resolveBaseline(ch: ClickHouse, spec: MonitorSpec): Promise<Baseline> {
+export async function resolveBaseline(ch: ClickHouse, spec: DriftMonitorSpec): Promise<Baseline> {
   if (spec.baseline.kind === 'id') {
     const found = await loadBaseline(ch, spec.model, spec.baseline.id);
     if (!found) throw new Error(`baseline '${spec.baseline.id}' of model ${spec.model} does not exist; import it with: npm run driftwatch -- baseline import`);
@@ -38,17 +37,17 @@ export async function resolveBaseline(ch: ClickHouse, spec: MonitorSpec): Promis
   return created;
 }
 
-function featureSettings(spec: MonitorSpec): 'all' | Record<string, FeatureSetting> {
+function featureSettings(spec: DriftMonitorSpec): 'all' | Record<string, FeatureSetting> {
   if (spec.features === 'all') return 'all';
   const out: Record<string, FeatureSetting> = {};
   for (const [name, f] of Object.entries(spec.features)) {
-    out[name] = { ...(f.type && { kind: f.type }), ...(f.methods && { methods: f.methods as Method[] }), thresholds: f.thresholds };
+    out[name] = { ...(f.type && { kind: f.type }), ...(f.methods && { methods: f.methods as DriftMethod[] }), thresholds: f.thresholds };
   }
   return out;
 }
 
 /** Records a run in monitor_runs (every run: ok, failed or skipped). */
-export async function recordRun(ch: ClickHouse, spec: MonitorSpec, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
+export async function recordRun(ch: ClickHouse, spec: DriftMonitorSpec, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
   await ch.insert(TABLES.monitorRuns, [
     {
       run_id: outcome.runId,
@@ -73,7 +72,7 @@ export async function recordRun(ch: ClickHouse, spec: MonitorSpec, outcome: RunO
  * query, ClickHouse down, missing baseline) is a failed run with its error, recorded when
  * ClickHouse can take it.
  */
-export async function runMonitor(ch: ClickHouse, spec: MonitorSpec, endMs: number, now: () => number = Date.now): Promise<RunOutcome> {
+export async function runMonitor(ch: ClickHouse, spec: DriftMonitorSpec, endMs: number, now: () => number = Date.now): Promise<RunOutcome> {
   const started = now();
   const runId = randomUUID();
   const window = { startMs: endMs - spec.windowMs, endMs };
@@ -91,8 +90,8 @@ export async function runMonitor(ch: ClickHouse, spec: MonitorSpec, endMs: numbe
         features: featureSettings(spec),
         excludeFeatures: spec.excludeFeatures,
         prediction: spec.prediction,
-        numericMethods: spec.numericMethods as Method[],
-        categoricalMethods: spec.categoricalMethods as Method[],
+        numericMethods: spec.numericMethods as DriftMethod[],
+        categoricalMethods: spec.categoricalMethods as DriftMethod[],
         thresholds: spec.thresholds,
         minSamples: spec.minSamples,
         segmentByVersion: spec.segmentByVersion,
