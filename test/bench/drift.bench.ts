@@ -12,7 +12,7 @@
  * Last line: drift_run_ms=N floor_ms=M ratio=R naive_ms=K
  */
 import { performance } from 'node:perf_hooks';
-import { formatDateTime, literal } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, formatDateTime, literal } from '@driftwatch/clickhouse';
 import { baselineFromRange, runDriftJob, type DriftJob } from '@driftwatch/drift';
 import { chiSquareTest, ks2samp, psiFromCounts, quantileBinEdges, binCounts } from '@driftwatch/stats';
 import { sandbox } from '../support/services';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       runId: 'bench', monitor: 'bench', model: 'bench', window, baseline, features: 'all', excludeFeatures: [], prediction: false,
       numericMethods: ['psi', 'ks'], categoricalMethods: ['psi', 'chi2'],
       thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: null, wasserstein: null },
-      minSamples: 100, segmentByVersion: true, latency: true, latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
+      minSamples: 100, segmentByVersion: true, latency: true,
     };
     const where = `model = 'bench' AND ts >= toDateTime(${literal(formatDateTime(window.startMs))}, 'UTC') AND ts < toDateTime(${literal(formatDateTime(window.endMs))}, 'UTC')`;
     // the columns a run reads (the run counts without FINAL, so the floor has none either)
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         })
       : box.ch;
     const [result, runMs] = await timed(() => runDriftJob(traced, job));
-    const breached = (result.drift as { breached: number; model_version: string; feature: string; method: string }[]).filter((r) => r.breached && r.model_version === '*');
+    const breached = result.drift.filter((r) => r.breached && r.model_version === ALL_VERSIONS);
     log(`drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`);
     log(`floor (one scan of the same columns): ${floorMs.toFixed(0)} ms`);
 

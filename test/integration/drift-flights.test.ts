@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, runDriftJob, saveBaseline, windowCounts, type DriftJob } from '@driftwatch/drift';
 import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
@@ -73,11 +74,8 @@ function job(baseline: DriftJob['baseline'], hour: number, runId: string): Drift
     minSamples: 100,
     segmentByVersion: true,
     latency: true,
-    latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
   };
 }
-
-type Row = { model_version: string; feature: string; method: string; value: number; p_value: number | null; breached: number; status: string; window_n: number; value_lo: number; value_hi: number };
 
 test('a baseline from a range of production data equals the same data imported as a dataset', async () => {
   const fromRange = await baselineFromRange(box.ch, 'flights-hour0', MODEL, { startMs: T0, endMs: T0 + HOUR });
@@ -103,26 +101,26 @@ test('a window from the same distribution does not breach; evening departures br
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
   const same = await runDriftJob(box.ch, job(baseline, 1, 'run-same'));
   const shifted = await runDriftJob(box.ch, job(baseline, 2, 'run-evening'));
-  const all = (rows: object[]) => (rows as Row[]).filter((r) => r.model_version === '*');
+  const all = (rows: DriftResultRow[]) => rows.filter((r) => r.model_version === ALL_VERSIONS);
   for (const r of all(same.drift)) {
-    t.diagnostic(`same    ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} n=${r.window_n}`);
+    t.diagnostic(`same    ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value?.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} n=${r.window_n}`);
     assert.equal(r.status, 'ok');
     assert.equal(r.window_n, 4000);
     assert.equal(r.breached, 0, `${r.feature} ${r.method} must not breach on a window from the baseline's distribution`);
   }
   const byKey = new Map(all(shifted.drift).map((r) => [`${r.feature}/${r.method}`, r]));
-  for (const r of all(shifted.drift)) t.diagnostic(`evening ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} breached=${r.breached}`);
+  for (const r of all(shifted.drift)) t.diagnostic(`evening ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value?.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} breached=${r.breached}`);
   // departure hour is the selection itself; the prediction depends on it
   for (const key of ['dep_hour/psi', 'dep_hour/ks', '__prediction__/psi', '__prediction__/ks']) assert.equal(byKey.get(key)?.breached, 1, `${key} must breach`);
-  assert.ok(byKey.get('dep_hour/psi')!.value > 1, 'a strong shift has a large PSI');
+  assert.ok(byKey.get('dep_hour/psi')!.value! > 1, 'a strong shift has a large PSI');
   // binned KS: the exact D lies in [value_lo, value_hi]
   const ks = byKey.get('dep_hour/ks')!;
-  assert.ok(ks.value_lo <= ks.value && ks.value <= ks.value_hi);
+  assert.ok(ks.value_lo! <= ks.value! && ks.value! <= ks.value_hi!);
   // versions are segments of the same counts
-  const versions = (shifted.drift as Row[]).filter((r) => r.feature === 'dep_hour' && r.method === 'psi');
+  const versions = shifted.drift.filter((r) => r.feature === 'dep_hour' && r.method === 'psi');
   assert.deepEqual(versions.map((r) => r.model_version).sort(), ['*', 'v1', 'v2']);
   assert.equal(versions.filter((r) => r.model_version !== '*').reduce((a, r) => a + r.window_n, 0), eveningCount);
-  const health = (shifted.health as { model_version: string; events: number; latency_p99_ms: number }[]).find((h) => h.model_version === '*')!;
+  const health = shifted.health.find((h) => h.model_version === ALL_VERSIONS)!;
   assert.equal(health.events, eveningCount);
   assert.equal(health.latency_p99_ms, 24);
 });
@@ -153,7 +151,7 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   const [raw] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(raw!.n), 4500, 'the duplicates are stored');
   const afterDups = await runDriftJob(box.ch, job(baseline, 1, 'run-after-dups'));
-  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(afterDups.drift), strip(before.drift));
   assert.deepEqual(strip(afterDups.health), strip(before.health));
   // merges drop the extra copies from the raw tables, but the per-minute counts the views made
@@ -179,7 +177,7 @@ test('more redelivered duplicates than the copy ledger corrects (a replay after 
   const [stored] = await box.ch.query<{ n: string }>(`SELECT count() - uniqExact(event_id) AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(stored!.n), copies, 'the duplicates are stored');
   const after = await runDriftJob(box.ch, job(baseline, 2, 'run-after-replay'));
-  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(after.drift), strip(before.drift));
   assert.deepEqual(strip(after.health), strip(before.health));
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { TABLES, literal } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, TABLES, literal } from '@driftwatch/clickhouse';
 import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
 import type { AlertNotice, Notification, RetrainingRequest } from './notification';
 import type { Outbox, QueuedNotification } from './outbox';
-import { ALL_VERSIONS, driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import { driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
 import type { AlertingMonitorSpec, RuleSpec } from './spec';
 import type { AlertEventRecord, AlertStore } from './store';
 

@@ -3,6 +3,7 @@
  * notifications go. The monitor config file states it; libs/config parses and checks the file
  * into these types, and the engine (engine.ts, rule-evaluation.ts) and the outbox read them.
  */
+import type { DriftResultRow, HealthResultRow } from '@driftwatch/clickhouse';
 
 export type Comparison = '>' | '>=' | '<' | '<=';
 export type Severity = 'info' | 'warning' | 'critical';
@@ -16,7 +17,7 @@ export const FEATURE_METRICS = {
   'chi2.p_value': { method: 'chi2', field: 'p_value' },
   js: { method: 'js', field: 'value' },
   wasserstein: { method: 'wasserstein', field: 'value' },
-} as const;
+} as const satisfies Record<string, { method: string; field: keyof DriftResultRow }>;
 
 /** Metrics of a model (per version segment): health results, and the count of drifted features. */
 export const MODEL_METRICS = {
@@ -28,7 +29,7 @@ export const MODEL_METRICS = {
   error_rate: { column: 'error_rate' },
   events_per_s: { column: 'events_per_s' },
   events: { column: 'events' },
-} as const;
+} as const satisfies Record<string, { column: keyof HealthResultRow | undefined }>;
 
 export type FeatureMetric = keyof typeof FEATURE_METRICS;
 export type ModelMetric = keyof typeof MODEL_METRICS;
@@ -83,9 +84,27 @@ export interface AlertingMonitorSpec {
   retraining?: RetrainingSpec;
 }
 
-export type ChannelSpec =
-  | { name: string; kind: 'email'; to: string[] }
-  | { name: string; kind: 'webhook'; url: string; secret: string; secretEnv: string; format: 'standard' | 'slack'; timeoutMs: number };
+export interface EmailChannelSpec {
+  name: string;
+  kind: 'email';
+  to: string[];
+}
+
+export interface WebhookChannelSpec {
+  name: string;
+  kind: 'webhook';
+  url: string;
+  /** Standard Webhooks signing secret; Slack endpoints authenticate by their URL and get none. */
+  secret: string;
+  /** The environment variable the secret was read from (messages name it, never the secret). */
+  secretEnv: string;
+  /** standard: signed driftwatch JSON; slack: Slack incoming-webhook text. */
+  format: 'standard' | 'slack';
+  timeoutMs: number;
+}
+
+/** Where notifications go: the channels of the file's `alerting:` section. */
+export type ChannelSpec = EmailChannelSpec | WebhookChannelSpec;
 
 export interface AlertingSettings {
   repeatIntervalMs: number;

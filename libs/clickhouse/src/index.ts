@@ -5,3 +5,4 @@ export * from './rows';
 export * from './sql';
 export * from './tables';
 export * from './row-writer';
+export * from './results';

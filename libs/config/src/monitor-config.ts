@@ -41,8 +41,6 @@ export interface MonitorSettings {
   categoricalMethods: CategoricalMethod[];
   thresholds: Thresholds;
   psiBins: number;
-  /** Ascending, each in (0, 1). */
-  latencyQuantiles: number[];
 }
 
 /** A monitor as the file defines it: what a run computes (libs/drift), what alerting does with it (libs/alerting), and when it runs. */
@@ -68,7 +66,6 @@ export const DEFAULT_MONITOR_SETTINGS: Readonly<MonitorSettings> = Object.freeze
   categoricalMethods: ['psi', 'chi2'],
   thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: 0.1, wasserstein: null },
   psiBins: 10,
-  latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
 });
 
 export interface MonitorConfigProblem {
@@ -220,10 +217,7 @@ const SETTING_KEYS = [
   'categorical_methods',
   'thresholds',
   'psi_bins',
-  'latency_quantiles',
 ] as const;
-
-const QUANTILE_EXPECTED = 'a quantile between 0 and 1 (exclusive)';
 
 /** `base` with the settings present in `map` applied; a bad value is reported and the base value kept. */
 function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<MonitorSettings>): MonitorSettings {
@@ -232,7 +226,6 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
     numericMethods: [...base.numericMethods],
     categoricalMethods: [...base.categoricalMethods],
     thresholds: { ...base.thresholds },
-    latencyQuantiles: [...base.latencyQuantiles],
   };
   const at = (key: string) => child(path, key);
   if (has(map, 'window')) out.windowMs = durationMs(map.window) ?? p.invalid(at('window'), map.window, DURATION_EXPECTED) ?? out.windowMs;
@@ -259,20 +252,6 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
   }
   if (has(map, 'thresholds')) Object.assign(out.thresholds, readThresholds(map.thresholds, at('thresholds'), p));
   if (has(map, 'psi_bins')) out.psiBins = readInt(map.psi_bins, at('psi_bins'), p, 2, 100) ?? out.psiBins;
-  if (has(map, 'latency_quantiles')) {
-    const list = readList(map.latency_quantiles, at('latency_quantiles'), p, `a non-empty list of quantiles between 0 and 1 (exclusive)`);
-    if (list?.length === 0) p.invalid(at('latency_quantiles'), list, 'a non-empty list of quantiles between 0 and 1 (exclusive)');
-    else if (list) {
-      const before = p.list.length;
-      const seen = new Set<number>();
-      for (const [i, q] of list.entries()) {
-        if (typeof q !== 'number' || !(q > 0 && q < 1)) p.invalid(child(at('latency_quantiles'), i), q, QUANTILE_EXPECTED);
-        else if (seen.has(q)) p.invalid(child(at('latency_quantiles'), i), q, 'each quantile once');
-        else seen.add(q);
-      }
-      if (p.list.length === before) out.latencyQuantiles = [...seen].sort((a, b) => a - b);
-    }
-  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { formatDateTime, literal, type ClickHouse } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, formatDateTime, LATENCY_QUANTILES, literal, type ClickHouse, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import type { Baseline, BaselineFeature } from './baseline';
 import { evaluateFeature, type WindowFeature } from './evaluate';
 import type { DriftMethod, FeatureKind, Thresholds } from './spec';
@@ -29,10 +29,7 @@ export interface DriftJob {
   minSamples: number;
   segmentByVersion: boolean;
   latency: boolean;
-  latencyQuantiles: readonly number[];
 }
-
-export const ALL_VERSIONS = '*';
 
 function selectFeatures(job: DriftJob): { base: BaselineFeature; setting: FeatureSetting }[] {
   const chosen: { base: BaselineFeature; setting: FeatureSetting }[] = [];
@@ -62,11 +59,11 @@ function addInto(target: number[], source: number[]): void {
  * statistics. Versions are segments of the same counts, and '*' (all versions) is their sum, so
  * segmentation costs no extra scan.
  */
-export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.now()): Promise<{ drift: object[]; health: object[] }> {
+export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.now()): Promise<{ drift: DriftResultRow[]; health: HealthResultRow[] }> {
   const features = selectFeatures(job);
   const numeric = features.filter((f) => f.base.kind === 'numeric');
   const categorical = features.filter((f) => f.base.kind === 'categorical');
-  const levels = [0.5, 0.9, 0.95, 0.99];
+  const levels = LATENCY_QUANTILES.map(([level]) => level);
   // health reads raw rows: start it with the counts, without FINAL, and redo it through FINAL only
   // if the window turns out to hold duplicates
   const healthNoDuplicates = job.latency ? settled(healthRows(ch, job.model, job.window, levels, false)) : undefined;
@@ -121,7 +118,7 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
     computed_at: formatDateTime(nowMs),
   };
   const versions = windows.size > 0 ? [...windows.keys()] : [ALL_VERSIONS];
-  const drift: object[] = [];
+  const drift: DriftResultRow[] = [];
   for (const version of versions) {
     for (const { base: bf, setting } of features) {
       const w = windows.get(version)?.get(bf.feature) ?? { n: 0 };
@@ -151,14 +148,14 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
     }
   }
 
-  const health: object[] = [];
+  const health: HealthResultRow[] = [];
   if (job.latency) {
     const seconds = (job.window.endMs - job.window.startMs) / 1000;
     const rows = extraCopies > 0 ? await healthRows(ch, job.model, job.window, levels, true) : await unwrap(healthNoDuplicates!);
     for (const h of rows) {
       if (!job.segmentByVersion && h.model_version !== ALL_VERSIONS) continue;
       const enough = h.events >= job.minSamples;
-      const q = (level: number) => (enough ? h.quantiles[levels.indexOf(level)]! : null);
+      const q = (i: number) => (enough ? h.quantiles[i]! : null);
       health.push({
         ...base,
         model_version: h.model_version,
@@ -167,10 +164,10 @@ export async function runDriftJob(ch: ClickHouse, job: DriftJob, nowMs = Date.no
         errors: h.errors,
         error_rate: h.events > 0 ? h.errors / h.events : null,
         events_per_s: h.events / seconds,
-        latency_p50_ms: q(0.5),
-        latency_p90_ms: q(0.9),
-        latency_p95_ms: q(0.95),
-        latency_p99_ms: q(0.99),
+        latency_p50_ms: q(0),
+        latency_p90_ms: q(1),
+        latency_p95_ms: q(2),
+        latency_p99_ms: q(3),
       });
     }
   }

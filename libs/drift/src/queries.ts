@@ -1,4 +1,4 @@
-import { literal, type ClickHouse } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, literal, type ClickHouse } from '@driftwatch/clickhouse';
 import { gridBinSql, type Grid } from './grid';
 import { extraCopiesSql, featureSource, floatArray, rangeFilter, type RowSet, type TimeRange } from './window';
 
@@ -130,13 +130,11 @@ export async function healthRows(ch: ClickHouse, model: string, range: TimeRange
      FROM (SELECT model_version, count() AS events, countIf(status = 'error') AS errors, quantilesExactState(${lv})(latency_ms) AS qs
            FROM predictions ${dedup ? 'FINAL' : ''} WHERE ${rangeFilter(model, range)} GROUP BY model_version)`,
   );
-  if (!r || Number(r.total) === 0) return [{ model_version: ALL, events: 0, errors: 0, quantiles: levels.map(() => Number.NaN) }];
+  if (!r || Number(r.total) === 0) return [{ model_version: ALL_VERSIONS, events: 0, errors: 0, quantiles: levels.map(() => Number.NaN) }];
   const rows: HealthRow[] = r.versions.map((v, i) => ({ model_version: v, events: Number(r.ev[i]), errors: Number(r.er[i]), quantiles: r.vq[i]!.map(Number) }));
-  rows.push({ model_version: ALL, events: Number(r.total), errors: Number(r.total_errors), quantiles: r.tq.map(Number) });
+  rows.push({ model_version: ALL_VERSIONS, events: Number(r.total), errors: Number(r.total_errors), quantiles: r.tq.map(Number) });
   return rows;
 }
-
-const ALL = '*';
 
 /**
  * Numeric and categorical counts of a window, dedup-safe: counted on the raw rows (parallel, no

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
+import { formatDateTime, insertResults, literal, TABLES, type ClickHouse, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import { baselineFromRange, loadBaseline, saveBaseline, type Baseline } from './baseline';
 import type { DriftMethod, DriftMonitorSpec } from './spec';
 import { runDriftJob, type FeatureSetting } from './job';
@@ -16,8 +16,8 @@ export interface RunOutcome {
   results: number;
   breaches: number;
   /** The rows appended to drift_results and health_results (ok runs), for alert rules. */
-  drift?: object[];
-  health?: object[];
+  drift?: DriftResultRow[];
+  health?: HealthResultRow[];
   /** When the results were stored (ok runs). */
   storedAtMs?: number;
 }
@@ -47,8 +47,8 @@ function featureSettings(spec: DriftMonitorSpec): 'all' | Record<string, Feature
 }
 
 /** Records a run in monitor_runs (every run: ok, failed or skipped). */
-export async function recordRun(ch: ClickHouse, spec: DriftMonitorSpec, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
-  await ch.insert(TABLES.monitorRuns, [
+export async function recordRun(ch: ClickHouse, spec: Pick<DriftMonitorSpec, 'name' | 'model'>, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
+  await insertResults(ch, TABLES.monitorRuns, [
     {
       run_id: outcome.runId,
       monitor: spec.name,
@@ -96,12 +96,11 @@ export async function runMonitor(ch: ClickHouse, spec: DriftMonitorSpec, endMs: 
         minSamples: spec.minSamples,
         segmentByVersion: spec.segmentByVersion,
         latency: spec.latency,
-        latencyQuantiles: spec.latencyQuantiles,
       },
       started,
     );
-    await Promise.all([ch.insert(TABLES.driftResults, drift), ch.insert(TABLES.healthResults, health)]);
-    const breaches = (drift as { breached: number }[]).filter((r) => r.breached).length;
+    await Promise.all([insertResults(ch, TABLES.driftResults, drift), insertResults(ch, TABLES.healthResults, health)]);
+    const breaches = drift.filter((r) => r.breached).length;
     const storedAtMs = now();
     outcome = { runId, monitor: spec.name, status: 'ok', baselineId: baseline.id, windowStartMs: window.startMs, windowEndMs: endMs, durationMs: storedAtMs - started, results: drift.length + health.length, breaches, drift, health, storedAtMs };
   } catch (err) {

@@ -62,6 +62,4 @@ export interface DriftMonitorSpec {
   prediction: boolean;
   /** Latency quantiles, error rate and throughput. */
   latency: boolean;
-  /** Ascending, each in (0, 1). */
-  latencyQuantiles: number[];
 }
