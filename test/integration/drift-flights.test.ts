@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, runDriftJob, saveBaseline, windowCounts, type DriftJob } from '@driftwatch/drift';
+import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, computeResults, saveBaseline, windowCounts, type RunPlan } from '@driftwatch/drift';
 import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
 import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
@@ -58,7 +58,7 @@ after(async () => {
   await box?.cleanup();
 });
 
-function job(baseline: DriftJob['baseline'], hour: number, runId: string): DriftJob {
+function job(baseline: RunPlan['baseline'], hour: number, runId: string): RunPlan {
   return {
     runId,
     monitor: 'flights',
@@ -99,8 +99,8 @@ test('a baseline from a range of production data equals the same data imported a
 
 test('a window from the same distribution does not breach; evening departures breach where they differ', async (t) => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const same = await runDriftJob(box.ch, job(baseline, 1, 'run-same'));
-  const shifted = await runDriftJob(box.ch, job(baseline, 2, 'run-evening'));
+  const same = await computeResults(box.ch, job(baseline, 1, 'run-same'));
+  const shifted = await computeResults(box.ch, job(baseline, 2, 'run-evening'));
   const all = (rows: DriftResultRow[]) => rows.filter((r) => r.model_version === ALL_VERSIONS);
   for (const r of all(same.drift)) {
     t.diagnostic(`same    ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value?.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} n=${r.window_n}`);
@@ -142,7 +142,7 @@ test('a window that does not start or end on a minute: whole minutes from the vi
 
 test('redelivered duplicates change no result: counts are dedup-safe without FINAL', async () => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const before = await runDriftJob(box.ch, job(baseline, 1, 'run-before-dups'));
+  const before = await computeResults(box.ch, job(baseline, 1, 'run-before-dups'));
   // store 500 events of the window hour, and their features, a second time (as a redelivery would)
   const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC')`;
   for (const table of ['predictions', 'features']) {
@@ -150,7 +150,7 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   }
   const [raw] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(raw!.n), 4500, 'the duplicates are stored');
-  const afterDups = await runDriftJob(box.ch, job(baseline, 1, 'run-after-dups'));
+  const afterDups = await computeResults(box.ch, job(baseline, 1, 'run-after-dups'));
   const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(afterDups.drift), strip(before.drift));
   assert.deepEqual(strip(afterDups.health), strip(before.health));
@@ -160,14 +160,14 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   for (const table of ['predictions', 'features', 'event_copies']) await box.ch.command(`OPTIMIZE TABLE ${table} FINAL`);
   const [merged] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(merged!.n), 4000, 'the duplicates are merged away');
-  const afterMerge = await runDriftJob(box.ch, job(baseline, 1, 'run-after-merge'));
+  const afterMerge = await computeResults(box.ch, job(baseline, 1, 'run-after-merge'));
   assert.deepEqual(strip(afterMerge.drift), strip(before.drift));
   assert.deepEqual(strip(afterMerge.health), strip(before.health));
 });
 
 test('more redelivered duplicates than the copy ledger corrects (a replay after a long outage): the run counts raw rows and the results still do not change', async () => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const before = await runDriftJob(box.ch, job(baseline, 2, 'run-before-replay'));
+  const before = await computeResults(box.ch, job(baseline, 2, 'run-before-replay'));
   const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 3 * HOUR) / 1000}, 'UTC')`;
   const copies = MAX_CORRECTED_EVENTS + 500;
   assert.ok(eveningCount > copies, 'the evening hour has enough events to replay');
@@ -176,7 +176,7 @@ test('more redelivered duplicates than the copy ledger corrects (a replay after 
   }
   const [stored] = await box.ch.query<{ n: string }>(`SELECT count() - uniqExact(event_id) AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(stored!.n), copies, 'the duplicates are stored');
-  const after = await runDriftJob(box.ch, job(baseline, 2, 'run-after-replay'));
+  const after = await computeResults(box.ch, job(baseline, 2, 'run-after-replay'));
   const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(after.drift), strip(before.drift));
   assert.deepEqual(strip(after.health), strip(before.health));

@@ -1,8 +1,49 @@
+/**
+ * Stage 3 of a run, for drift: evaluate. Each planned feature of each segment against its
+ * baseline, by each of its methods (libs/stats and the binned KS), into drift_results rows.
+ */
+import { ALL_VERSIONS, type DriftResultRow } from '@driftwatch/clickhouse';
 import { chiSquareTest, jensenShannonDistance, ks2samp, psiFromCounts } from '@driftwatch/stats';
 import type { BaselineFeature } from './baseline';
 import { binnedKs } from './binnedKs';
+import type { Segments, WindowFeature } from './count';
 import { gridEdges } from './grid';
+import { runColumns, type PlannedFeature, type RunPlan } from './plan';
 import type { DriftMethod, Thresholds } from './spec';
+
+/** The drift_results rows of a run: every planned feature of every segment, by each of its methods. */
+export function evaluateDrift(plan: RunPlan, features: readonly PlannedFeature[], segments: Segments, computedAtMs: number): DriftResultRow[] {
+  const columns = runColumns(plan, computedAtMs);
+  const versions = segments.size > 0 ? [...segments.keys()] : [ALL_VERSIONS];
+  const rows: DriftResultRow[] = [];
+  for (const version of versions) {
+    for (const { base, methods, thresholds } of features) {
+      const w = segments.get(version)?.get(base.feature) ?? { n: 0 };
+      for (const r of evaluateFeature(base, w, methods, thresholds, plan.minSamples)) {
+        rows.push({
+          ...columns,
+          model_version: version,
+          feature: base.feature,
+          feature_kind: base.kind,
+          method: r.method,
+          status: r.status,
+          value: r.value,
+          value_lo: r.valueLo,
+          value_hi: r.valueHi,
+          p_value: r.pValue,
+          p_value_lo: r.pValueLo,
+          p_value_hi: r.pValueHi,
+          threshold: r.threshold,
+          breached: r.breached ? 1 : 0,
+          baseline_id: plan.baseline.id,
+          baseline_n: base.n,
+          window_n: w.n,
+        });
+      }
+    }
+  }
+  return rows;
+}
 
 export interface MethodResult {
   method: DriftMethod;
@@ -15,15 +56,6 @@ export interface MethodResult {
   pValueHi: number | null;
   threshold: number | null;
   breached: boolean;
-}
-
-/** What a window holds of one feature: numeric histograms (or raw values when few) or categories. */
-export interface WindowFeature {
-  n: number;
-  psi?: number[];
-  grid?: number[];
-  values?: number[];
-  categories?: Map<string, number>;
 }
 
 function thresholdOf(method: DriftMethod, t: Thresholds): number | null {
