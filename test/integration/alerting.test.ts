@@ -30,7 +30,7 @@ const gone = new WebhookReceiver(SECRET);
 let monitor: MonitorProcess | undefined;
 let env: Record<string, string>;
 
-/** Flights as prediction events at evenly spaced times in [fromMs, toMs); `errorEvery`: every n-th has status error. */
+/** Flights as prediction events at evenly spaced times in [fromMs, toMs); `errorEvery` n > 0: every n-th has status ok, all others error. */
 async function store(flights: readonly Flight[], fromMs: number, toMs: number, errorEvery = 0): Promise<void> {
   const rows = flights.map((f, i) => {
     const features = flightFeatures(f);

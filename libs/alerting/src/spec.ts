@@ -109,7 +109,7 @@ export type ChannelSpec = EmailChannelSpec | WebhookChannelSpec;
 export interface AlertingSettings {
   repeatIntervalMs: number;
   maxAttempts: number;
-  /** Backoff of delivery retries: full jitter under min(retryMaxMs, retryBaseMs * 2^(attempt-1)). */
+  /** Backoff of delivery retries: steps of min(retryMaxMs, retryBaseMs * 4^(attempt-1)), equal jitter (delivery.ts retryDelayMs). */
   retryBaseMs: number;
   retryMaxMs: number;
   channels: Record<string, ChannelSpec>;

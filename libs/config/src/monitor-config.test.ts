@@ -478,6 +478,13 @@ test('loadMonitorConfig reads a file and names its path when it cannot', () => {
     assert.throws(() => loadMonitorConfig(missing), { name: 'MonitorConfigError', message: `${missing}: cannot read the monitor config file: no such file` });
     assert.throws(() => loadMonitorConfig(dir), { message: `${dir}: cannot read the monitor config file: it is a directory` });
     assert.throws(() => loadMonitorConfig('relative/nope.yaml'), { message: `${resolve('relative/nope.yaml')}: cannot read the monitor config file: no such file` });
+
+    // webhook secrets are read from the environment it is given, not from process.env
+    const hooked = join(dir, 'hooked.yaml');
+    writeFileSync(hooked, `version: 1\nalerting:\n  channels:\n    hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_HOOK_SECRET }\nmonitors:\n  - { name: a, model: m, baseline: b }\n`);
+    assert.equal(process.env.DW_TEST_HOOK_SECRET, undefined);
+    const hook = loadMonitorConfig(hooked, { DW_TEST_HOOK_SECRET: 'whsec_0123456789abcdef' }).alerting.channels.hook;
+    assert.equal(hook?.kind === 'webhook' && hook.secret, 'whsec_0123456789abcdef');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

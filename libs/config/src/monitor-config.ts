@@ -1,7 +1,7 @@
 /**
  * The monitor config file (monitors.yaml, version 1), read once at start-up. A bad file stops the
  * process with every problem listed, one per line, each naming the key path, the value and what
- * was expected (STYLE.md, "Config and errors"):
+ * was expected (docs/ARCHITECTURE.md, "Configuration"):
  *
  *   monitors.yaml: monitors[0].window: "1hour" is invalid: expected a duration like 30s, 15m, 1h, 7d
  *
@@ -90,7 +90,7 @@ export class MonitorConfigError extends Error {
 }
 
 /**
- * Reads and checks a monitor config file.
+ * Reads and checks a monitor config file. `env` holds the webhook secrets that channels name by secret_env.
  * @throws {MonitorConfigError} when the file cannot be read (naming its absolute path) or is invalid
  */
 export function loadMonitorConfig(path: string, env: Env = process.env): MonitorConfig {
@@ -106,7 +106,7 @@ export function loadMonitorConfig(path: string, env: Env = process.env): Monitor
       { path: '', value: absolute, expected, message: `${absolute}: cannot read the monitor config file: ${reason}` },
     ]);
   }
-  return parseMonitorConfig(text, absolute);
+  return parseMonitorConfig(text, absolute, env);
 }
 
 /**
