@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, computeResults, saveBaseline, windowCounts, type RunPlan } from '@driftwatch/drift';
-import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
+import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../support/flights';
 import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
