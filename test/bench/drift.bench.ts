@@ -5,15 +5,15 @@
  * - load: the events are generated inside ClickHouse (INSERT ... SELECT FROM numbers), one window
  *   hour of EVENTS events plus a baseline hour of BASELINE_EVENTS events; half the numeric
  *   features and one categorical feature are shifted in the window.
- * - drift run: libs/drift's runDriftJob (all features, PSI + KS + chi-squared + latency/health),
+ * - drift run: libs/drift's computeResults (all features, PSI + KS + chi-squared + latency/health),
  *   the same code the monitor app runs.
  * - floor: one bare ClickHouse scan reading the same columns of the same rows.
  * - naive: the rows pulled into Node and the same libs/stats functions run on them.
  * Last line: drift_run_ms=N floor_ms=M ratio=R naive_ms=K
  */
 import { performance } from 'node:perf_hooks';
-import { formatDateTime, literal } from '@driftwatch/clickhouse';
-import { baselineFromRange, runDriftJob, type DriftJob } from '@driftwatch/drift';
+import { ALL_VERSIONS, formatDateTime, literal } from '@driftwatch/clickhouse';
+import { baselineFromRange, computeResults, type RunPlan } from '@driftwatch/drift';
 import { chiSquareTest, ks2samp, psiFromCounts, quantileBinEdges, binCounts } from '@driftwatch/stats';
 import { sandbox } from '../support/services';
 
@@ -70,11 +70,11 @@ async function main(): Promise<void> {
     const baseline = await baselineFromRange(box.ch, 'bench', 'bench', baselineRange);
     log(`baseline from ${BASELINE_EVENTS} events: ${baseline.id} (${baseline.features.size} features) in ${(performance.now() - started).toFixed(0)} ms`);
 
-    const job: DriftJob = {
+    const job: RunPlan = {
       runId: 'bench', monitor: 'bench', model: 'bench', window, baseline, features: 'all', excludeFeatures: [], prediction: false,
       numericMethods: ['psi', 'ks'], categoricalMethods: ['psi', 'chi2'],
       thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: null, wasserstein: null },
-      minSamples: 100, segmentByVersion: true, latency: true, latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
+      minSamples: 100, segmentByVersion: true, latency: true,
     };
     const where = `model = 'bench' AND ts >= toDateTime(${literal(formatDateTime(window.startMs))}, 'UTC') AND ts < toDateTime(${literal(formatDateTime(window.endMs))}, 'UTC')`;
     // the columns a run reads (the run counts without FINAL, so the floor has none either)
@@ -97,8 +97,8 @@ async function main(): Promise<void> {
           },
         })
       : box.ch;
-    const [result, runMs] = await timed(() => runDriftJob(traced, job));
-    const breached = (result.drift as { breached: number; model_version: string; feature: string; method: string }[]).filter((r) => r.breached && r.model_version === '*');
+    const [result, runMs] = await timed(() => computeResults(traced, job));
+    const breached = result.drift.filter((r) => r.breached && r.model_version === ALL_VERSIONS);
     log(`drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`);
     log(`floor (one scan of the same columns): ${floorMs.toFixed(0)} ms`);
 
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     // ~1,000 events spread over the window and run again: same results, and what the correction costs
     await box.ch.command(`INSERT INTO predictions SELECT * FROM predictions WHERE ${where} AND cityHash64(event_id) % 10000 = 0`);
     const [{ dups }] = (await box.ch.query<{ dups: string }>(`SELECT toString(count() - uniqExact(event_id)) AS dups FROM predictions WHERE ${where}`)) as [{ dups: string }];
-    const [again, dupRunMs] = await timed(() => runDriftJob(traced, { ...job, runId: 'bench-dups' }));
+    const [again, dupRunMs] = await timed(() => computeResults(traced, { ...job, runId: 'bench-dups' }));
     const same = JSON.stringify(again.drift.map((r) => ({ ...r, run_id: '', computed_at: '' }))) === JSON.stringify(result.drift.map((r) => ({ ...r, run_id: '', computed_at: '' })));
     log(`drift run with ${dups} redelivered events in the window: ${dupRunMs.toFixed(0)} ms (ratio ${(dupRunMs / floorMs).toFixed(2)}); results ${same ? 'identical to the run without them' : 'DIFFERENT'}`);
     console.log(`drift_run_ms=${runMs.toFixed(0)} floor_ms=${floorMs.toFixed(0)} ratio=${(runMs / floorMs).toFixed(2)} naive_ms=${naiveMs.toFixed(0)}`);

@@ -11,8 +11,8 @@ import { after, before, test } from 'node:test';
 import { eventRow, TABLES } from '@driftwatch/clickhouse';
 import { validateEvent } from '@driftwatch/contracts';
 import type { Notification } from '@driftwatch/alerting';
-import { flightFeatures, loadFlights, predictDelay, type Flight } from '../../apps/demo/src/flights';
-import { SmtpCatcher, WebhookReceiver } from '../../apps/demo/src/receivers';
+import { flightFeatures, loadFlights, predictDelay, type Flight } from '../support/flights';
+import { SmtpCatcher, WebhookReceiver } from '../support/receivers';
 import { MonitorProcess } from '../support/processes';
 import { freePort, sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
@@ -30,7 +30,7 @@ const gone = new WebhookReceiver(SECRET);
 let monitor: MonitorProcess | undefined;
 let env: Record<string, string>;
 
-/** Flights as prediction events at evenly spaced times in [fromMs, toMs); `errorEvery`: every n-th has status error. */
+/** Flights as prediction events at evenly spaced times in [fromMs, toMs); `errorEvery` n > 0: every n-th has status ok, all others error. */
 async function store(flights: readonly Flight[], fromMs: number, toMs: number, errorEvery = 0): Promise<void> {
   const rows = flights.map((f, i) => {
     const features = flightFeatures(f);

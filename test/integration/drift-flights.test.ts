@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import { DriftwatchClient } from '@driftwatch/sdk';
-import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, runDriftJob, saveBaseline, windowCounts, type DriftJob } from '@driftwatch/drift';
-import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../../apps/demo/src/flights';
+import { baselineFromRange, baselineFromRecords, dedupedCounts, loadBaseline, MAX_CORRECTED_EVENTS, computeResults, saveBaseline, windowCounts, type RunPlan } from '@driftwatch/drift';
+import { flightFeatures, loadFlights, predictDelay, shuffled, type Flight } from '../support/flights';
 import { IngestProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
@@ -57,7 +58,7 @@ after(async () => {
   await box?.cleanup();
 });
 
-function job(baseline: DriftJob['baseline'], hour: number, runId: string): DriftJob {
+function job(baseline: RunPlan['baseline'], hour: number, runId: string): RunPlan {
   return {
     runId,
     monitor: 'flights',
@@ -73,11 +74,8 @@ function job(baseline: DriftJob['baseline'], hour: number, runId: string): Drift
     minSamples: 100,
     segmentByVersion: true,
     latency: true,
-    latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
   };
 }
-
-type Row = { model_version: string; feature: string; method: string; value: number; p_value: number | null; breached: number; status: string; window_n: number; value_lo: number; value_hi: number };
 
 test('a baseline from a range of production data equals the same data imported as a dataset', async () => {
   const fromRange = await baselineFromRange(box.ch, 'flights-hour0', MODEL, { startMs: T0, endMs: T0 + HOUR });
@@ -101,28 +99,28 @@ test('a baseline from a range of production data equals the same data imported a
 
 test('a window from the same distribution does not breach; evening departures breach where they differ', async (t) => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const same = await runDriftJob(box.ch, job(baseline, 1, 'run-same'));
-  const shifted = await runDriftJob(box.ch, job(baseline, 2, 'run-evening'));
-  const all = (rows: object[]) => (rows as Row[]).filter((r) => r.model_version === '*');
+  const same = await computeResults(box.ch, job(baseline, 1, 'run-same'));
+  const shifted = await computeResults(box.ch, job(baseline, 2, 'run-evening'));
+  const all = (rows: DriftResultRow[]) => rows.filter((r) => r.model_version === ALL_VERSIONS);
   for (const r of all(same.drift)) {
-    t.diagnostic(`same    ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} n=${r.window_n}`);
+    t.diagnostic(`same    ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value?.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} n=${r.window_n}`);
     assert.equal(r.status, 'ok');
     assert.equal(r.window_n, 4000);
     assert.equal(r.breached, 0, `${r.feature} ${r.method} must not breach on a window from the baseline's distribution`);
   }
   const byKey = new Map(all(shifted.drift).map((r) => [`${r.feature}/${r.method}`, r]));
-  for (const r of all(shifted.drift)) t.diagnostic(`evening ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} breached=${r.breached}`);
+  for (const r of all(shifted.drift)) t.diagnostic(`evening ${r.feature.padEnd(14)} ${r.method.padEnd(5)} value=${r.value?.toFixed(4)} p=${r.p_value?.toExponential(2) ?? '-'} breached=${r.breached}`);
   // departure hour is the selection itself; the prediction depends on it
   for (const key of ['dep_hour/psi', 'dep_hour/ks', '__prediction__/psi', '__prediction__/ks']) assert.equal(byKey.get(key)?.breached, 1, `${key} must breach`);
-  assert.ok(byKey.get('dep_hour/psi')!.value > 1, 'a strong shift has a large PSI');
+  assert.ok(byKey.get('dep_hour/psi')!.value! > 1, 'a strong shift has a large PSI');
   // binned KS: the exact D lies in [value_lo, value_hi]
   const ks = byKey.get('dep_hour/ks')!;
-  assert.ok(ks.value_lo <= ks.value && ks.value <= ks.value_hi);
+  assert.ok(ks.value_lo! <= ks.value! && ks.value! <= ks.value_hi!);
   // versions are segments of the same counts
-  const versions = (shifted.drift as Row[]).filter((r) => r.feature === 'dep_hour' && r.method === 'psi');
+  const versions = shifted.drift.filter((r) => r.feature === 'dep_hour' && r.method === 'psi');
   assert.deepEqual(versions.map((r) => r.model_version).sort(), ['*', 'v1', 'v2']);
   assert.equal(versions.filter((r) => r.model_version !== '*').reduce((a, r) => a + r.window_n, 0), eveningCount);
-  const health = (shifted.health as { model_version: string; events: number; latency_p99_ms: number }[]).find((h) => h.model_version === '*')!;
+  const health = shifted.health.find((h) => h.model_version === ALL_VERSIONS)!;
   assert.equal(health.events, eveningCount);
   assert.equal(health.latency_p99_ms, 24);
 });
@@ -144,7 +142,7 @@ test('a window that does not start or end on a minute: whole minutes from the vi
 
 test('redelivered duplicates change no result: counts are dedup-safe without FINAL', async () => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const before = await runDriftJob(box.ch, job(baseline, 1, 'run-before-dups'));
+  const before = await computeResults(box.ch, job(baseline, 1, 'run-before-dups'));
   // store 500 events of the window hour, and their features, a second time (as a redelivery would)
   const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC')`;
   for (const table of ['predictions', 'features']) {
@@ -152,8 +150,8 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   }
   const [raw] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(raw!.n), 4500, 'the duplicates are stored');
-  const afterDups = await runDriftJob(box.ch, job(baseline, 1, 'run-after-dups'));
-  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  const afterDups = await computeResults(box.ch, job(baseline, 1, 'run-after-dups'));
+  const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(afterDups.drift), strip(before.drift));
   assert.deepEqual(strip(afterDups.health), strip(before.health));
   // merges drop the extra copies from the raw tables, but the per-minute counts the views made
@@ -162,14 +160,14 @@ test('redelivered duplicates change no result: counts are dedup-safe without FIN
   for (const table of ['predictions', 'features', 'event_copies']) await box.ch.command(`OPTIMIZE TABLE ${table} FINAL`);
   const [merged] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(merged!.n), 4000, 'the duplicates are merged away');
-  const afterMerge = await runDriftJob(box.ch, job(baseline, 1, 'run-after-merge'));
+  const afterMerge = await computeResults(box.ch, job(baseline, 1, 'run-after-merge'));
   assert.deepEqual(strip(afterMerge.drift), strip(before.drift));
   assert.deepEqual(strip(afterMerge.health), strip(before.health));
 });
 
 test('more redelivered duplicates than the copy ledger corrects (a replay after a long outage): the run counts raw rows and the results still do not change', async () => {
   const baseline = (await loadBaseline(box.ch, MODEL, 'flights-hour0'))!;
-  const before = await runDriftJob(box.ch, job(baseline, 2, 'run-before-replay'));
+  const before = await computeResults(box.ch, job(baseline, 2, 'run-before-replay'));
   const where = `model = '${MODEL}' AND ts >= toDateTime(${(T0 + 2 * HOUR) / 1000}, 'UTC') AND ts < toDateTime(${(T0 + 3 * HOUR) / 1000}, 'UTC')`;
   const copies = MAX_CORRECTED_EVENTS + 500;
   assert.ok(eveningCount > copies, 'the evening hour has enough events to replay');
@@ -178,8 +176,8 @@ test('more redelivered duplicates than the copy ledger corrects (a replay after 
   }
   const [stored] = await box.ch.query<{ n: string }>(`SELECT count() - uniqExact(event_id) AS n FROM predictions WHERE ${where}`);
   assert.equal(Number(stored!.n), copies, 'the duplicates are stored');
-  const after = await runDriftJob(box.ch, job(baseline, 2, 'run-after-replay'));
-  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
+  const after = await computeResults(box.ch, job(baseline, 2, 'run-after-replay'));
+  const strip = (rows: readonly (DriftResultRow | HealthResultRow)[]) => rows.map((r) => ({ ...r, run_id: '', computed_at: '' }));
   assert.deepEqual(strip(after.drift), strip(before.drift));
   assert.deepEqual(strip(after.health), strip(before.health));
 });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { repoRoot } from '../support/paths';
 import { eventRow, TABLES } from '@driftwatch/clickhouse';
 import { validateEvent } from '@driftwatch/contracts';
-import { flightFeatures, loadFlights, predictDelay } from '../../apps/demo/src/flights';
+import { flightFeatures, loadFlights, predictDelay } from '../support/flights';
 import { MonitorProcess } from '../support/processes';
 import { sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';

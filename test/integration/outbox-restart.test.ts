@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ClickHouseAlertStore, Outbox, WebhookChannel, type Channel, type Notification } from '@driftwatch/alerting';
 import { TABLES } from '@driftwatch/clickhouse';
-import { WebhookReceiver } from '../../apps/demo/src/receivers';
+import { WebhookReceiver } from '../support/receivers';
 import { freePort, sandbox, type Sandbox } from '../support/services';
 import { waitFor } from '../support/wait';
 

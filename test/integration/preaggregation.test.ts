@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { eventRow, literal, TABLES } from '@driftwatch/clickhouse';
+import { eventRow, literal, TABLES, type DriftResultRow } from '@driftwatch/clickhouse';
 import { validateEvent } from '@driftwatch/contracts';
-import { baselineFromRange, bucketLower, bucketOf, bucketSql, dedupedCounts, isBucketBoundary, loadBaseline, runDriftJob, saveBaseline, windowCounts, type Baseline, type DriftJob } from '@driftwatch/drift';
+import { baselineFromRange, bucketLower, bucketOf, bucketSql, dedupedCounts, isBucketBoundary, loadBaseline, computeResults, saveBaseline, windowCounts, type Baseline, type RunPlan } from '@driftwatch/drift';
 import { sandbox, type Sandbox } from '../support/services';
 
 const HOUR = 3_600_000;
@@ -28,11 +28,11 @@ async function store(hour: number, shiftSeconds: number): Promise<void> {
   await box.ch.insert(TABLES.predictions, rows);
 }
 
-function job(baseline: Baseline, hour: number): DriftJob {
+function job(baseline: Baseline, hour: number): RunPlan {
   return {
     runId: `run-${hour}`, monitor: 'clicks', model: MODEL, window: { startMs: T0 + hour * HOUR, endMs: T0 + (hour + 1) * HOUR }, baseline, features: 'all', excludeFeatures: [], prediction: false,
     numericMethods: ['psi', 'ks'], categoricalMethods: ['psi', 'chi2'], thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: null, wasserstein: null },
-    minSamples: 100, segmentByVersion: false, latency: false, latencyQuantiles: [0.5],
+    minSamples: 100, segmentByVersion: false, latency: false,
   };
 }
 
@@ -58,9 +58,9 @@ test('a feature the buckets cannot resolve (epoch seconds) keeps exact edges, is
   assert.ok(amount.grid.bucketBits, 'an ordinary feature stays bucketed');
   assert.ok(amount.psiEdges.every(isBucketBoundary));
 
-  const same = await runDriftJob(box.ch, job(baseline, 1));
-  const shifted = await runDriftJob(box.ch, job(baseline, 2));
-  const breached = (rows: object[]) => (rows as { feature: string; method: string; breached: number }[]).filter((r) => r.breached).map((r) => `${r.feature}/${r.method}`).sort();
+  const same = await computeResults(box.ch, job(baseline, 1));
+  const shifted = await computeResults(box.ch, job(baseline, 2));
+  const breached = (rows: DriftResultRow[]) => rows.filter((r) => r.breached).map((r) => `${r.feature}/${r.method}`).sort();
   assert.deepEqual(breached(same.drift), []);
   assert.deepEqual(breached(shifted.drift), ['session_start_s/ks', 'session_start_s/psi']);
 });

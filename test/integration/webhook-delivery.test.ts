@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { attemptWebhook, WebhookChannel } from '@driftwatch/alerting';
-import { WebhookReceiver } from '../../apps/demo/src/receivers';
+import { WebhookReceiver } from '../support/receivers';
 
 /** A real HTTP receiver on loopback: answers with the scripted statuses, verifies every signature. */
 const SECRET = 'whsec_ZHJpZnR3YXRjaC10ZXN0LXNlY3JldA==';

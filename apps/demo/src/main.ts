@@ -17,8 +17,8 @@ import { createKafka, kafkaSettingsFromEnv } from '@driftwatch/kafka';
 import { DriftwatchClient } from '@driftwatch/sdk';
 import type { Notification } from '@driftwatch/alerting';
 import { formatNumber } from '@driftwatch/format';
-import { flightFeatures, loadFlights, predictDelay, shuffled } from './flights';
-import { SmtpCatcher, WebhookReceiver } from './receivers';
+import { flightFeatures, loadFlights, predictDelay, shuffled } from '../../../test/support/flights';
+import { SmtpCatcher, WebhookReceiver } from '../../../test/support/receivers';
 import { resultTable, type ColumnFormats } from './result-table';
 
 const ROOT = join(__dirname, '../../../..');

@@ -1,5 +1,4 @@
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Header, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { IngestService } from './ingest.service';
 import { IngestMetrics } from './metrics';
 
@@ -7,16 +6,19 @@ import { IngestMetrics } from './metrics';
 export class HttpController {
   constructor(private readonly ingest: IngestService, private readonly metrics: IngestMetrics) {}
 
+  /** 503 when the consumer cannot go on (down, or a batch stuck in the decoder). */
   @Get('health/live')
-  live(@Res() res: Response): void {
-    const h = this.ingest.health();
-    res.status(h.live ? 200 : 503).json({ status: h.live ? 'ok' : 'down' });
+  live(): { status: string } {
+    if (!this.ingest.health().live) throw new ServiceUnavailableException({ status: 'down' });
+    return { status: 'ok' };
   }
 
+  /** 503 while starting, stopping, or while ClickHouse refuses the inserts, with the reason. */
   @Get('health/ready')
-  ready(@Res() res: Response): void {
+  ready(): { status: string; reason?: string } {
     const h = this.ingest.health();
-    res.status(h.ready ? 200 : 503).json({ status: h.ready ? 'ok' : 'not ready', reason: h.reason });
+    if (!h.ready) throw new ServiceUnavailableException({ status: 'not ready', reason: h.reason });
+    return { status: 'ok', reason: h.reason };
   }
 
   @Get('metrics')

@@ -1,4 +1,4 @@
-import { EnvReader, type Env } from '@driftwatch/config';
+import { EnvReader, type Env } from '@driftwatch/env';
 import { clickhouseSettingsFromEnv, type ClickHouseSettings } from '@driftwatch/clickhouse';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '@driftwatch/kafka';
 import { LIMITS, type SkewLimits } from '@driftwatch/contracts';

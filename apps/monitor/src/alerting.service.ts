@@ -10,8 +10,6 @@ import {
   Outbox,
   type Channel,
   type DeliveryRecord,
-  type DriftResult,
-  type HealthResult,
   type SmtpTransport,
 } from '@driftwatch/alerting';
 import type { RunOutcome } from '@driftwatch/drift';
@@ -75,8 +73,8 @@ export class AlertingService {
         windowEndMs: outcome.windowEndMs,
         baselineId: outcome.baselineId ?? '',
         endedAtMs: outcome.storedAtMs ?? Date.now(),
-        drift: (outcome.drift ?? []) as DriftResult[],
-        health: (outcome.health ?? []) as HealthResult[],
+        drift: outcome.drift ?? [],
+        health: outcome.health ?? [],
       });
       for (const e of events.filter((e) => e.notify)) this.logger.log(`alert ${e.alertKey}: ${e.notify} (${e.condition})`);
       if (queued.length) this.logger.log(`monitor ${spec.name}: ${queued.length} notifications queued (${queued.map((q) => q.channel).join(', ')})`);

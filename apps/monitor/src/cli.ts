@@ -7,7 +7,7 @@
  */
 import { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, migrate } from '@driftwatch/clickhouse';
 import { loadMonitorConfig } from '@driftwatch/config';
-import { DEAD_LETTER_HEADERS, NAME_RE, topicNames } from '@driftwatch/contracts';
+import { DEAD_LETTER_HEADERS, LIMITS, NAME_RE, topicNames } from '@driftwatch/contracts';
 import { createKafka, kafkaSettingsFromEnv, replayDeadLetters } from '@driftwatch/kafka';
 import { baselineFromRecords, PREDICTION_FEATURE, readDataset, runMonitor, saveBaseline } from '@driftwatch/drift';
 import { formatNumber } from '@driftwatch/format';
@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
       const opts = options(rest);
       const model = required(opts, 'model');
       const name = required(opts, 'name');
-      for (const [k, v] of [['model', model], ['name', name]]) if (!NAME_RE.test(v!)) throw new Error(`--${k} '${v}' must match [A-Za-z0-9_.:-]{1,128}`);
+      for (const [k, v] of [['model', model], ['name', name]]) if (!NAME_RE.test(v!)) throw new Error(`--${k} '${v}' must match ${LIMITS.namePattern}`);
       const file = required(opts, 'file');
       const predictionColumn = opts.get('prediction-column');
       const records = readDataset(file).map((r) => {

@@ -1,5 +1,4 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 import { SchedulerService } from './scheduler.service';
 
 @Controller()
@@ -11,10 +10,11 @@ export class HttpController {
     return { status: 'ok' };
   }
 
+  /** 503 until every monitor is scheduled (after migrations, alerting's start and catch-up). */
   @Get('health/ready')
-  ready(@Res() res: Response): void {
-    const ok = this.scheduler.ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'starting' });
+  ready(): { status: string } {
+    if (!this.scheduler.ready()) throw new ServiceUnavailableException({ status: 'starting' });
+    return { status: 'ok' };
   }
 
   @Get('metrics')

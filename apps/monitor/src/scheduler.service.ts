@@ -5,9 +5,10 @@ import { CronJob, CronTime } from 'cron';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createClickHouse, ensureDatabase, migrate, type ClickHouse } from '@driftwatch/clickhouse';
 import type { MonitorSpec } from '@driftwatch/config';
-import { lastWindowEnd, missedTicks, NonOverlappingRuns, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
+import { lastWindowEnd, recordRun, runMonitor, type RunOutcome } from '@driftwatch/drift';
 import { AlertingService } from './alerting.service';
 import { MonitorSettingsToken } from './settings';
+import { missedTicks, NonOverlappingRuns } from './ticks';
 
 /**
  * Drives the monitors on their cron schedules. A run of a monitor never overlaps the next run of

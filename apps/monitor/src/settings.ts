@@ -1,4 +1,5 @@
-import { EnvReader, loadMonitorConfig, type Env, type MonitorConfig } from '@driftwatch/config';
+import { loadMonitorConfig, type MonitorConfig } from '@driftwatch/config';
+import { EnvReader, type Env } from '@driftwatch/env';
 import { clickhouseSettingsFromEnv, type ClickHouseSettings } from '@driftwatch/clickhouse';
 import { smtpSettingsFromEnv, type SmtpSettings } from '@driftwatch/alerting';
 

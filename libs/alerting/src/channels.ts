@@ -1,4 +1,4 @@
-import type { AlertingSettings } from '@driftwatch/config';
+import type { AlertingSettings } from './spec';
 import { EmailChannel, type MailTransport } from './email';
 import type { Channel } from './notification';
 import { WebhookChannel } from './webhook';

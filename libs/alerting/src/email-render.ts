@@ -1,5 +1,6 @@
 import { formatNumber, renderTable } from '@driftwatch/format';
-import type { AlertNotice, Notification, Severity } from './notification';
+import type { AlertNotice, Notification } from './notification';
+import type { Severity } from './spec';
 
 export interface RenderedEmail {
   subject: string;

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { ConfigError } from '@driftwatch/config';
+import { ConfigError } from '@driftwatch/env';
 import { createSmtpTransport, EmailChannel, smtpSettingsFromEnv, type SmtpSettings } from './email';
 import { renderEmail } from './email-render';
 import type { AlertNotice, Notification } from './notification';

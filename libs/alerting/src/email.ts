@@ -1,5 +1,5 @@
 import { createTransport, type NodemailerError, type SendMailOptions, type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
-import { ConfigError, EnvReader, type Env } from '@driftwatch/config';
+import { ConfigError, EnvReader, type Env } from '@driftwatch/env';
 import type { AttemptResult } from './delivery';
 import { renderEmail } from './email-render';
 import type { Channel, Notification } from './notification';

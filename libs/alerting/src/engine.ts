@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { MonitorSpec, RuleSpec } from '@driftwatch/config';
-import { TABLES, literal } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, TABLES, literal } from '@driftwatch/clickhouse';
 import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
 import type { AlertNotice, Notification, RetrainingRequest } from './notification';
 import type { Outbox, QueuedNotification } from './outbox';
-import { ALL_VERSIONS, driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import { driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import type { AlertingMonitorSpec, RuleSpec } from './spec';
 import type { AlertEventRecord, AlertStore } from './store';
 
 /** What a finished monitor run hands to alerting. */
@@ -26,7 +26,8 @@ interface StoredNotice extends Pick<Notification, 'kind' | 'monitor' | 'model' |
   retraining?: RetrainingRequest;
 }
 
-interface Pending {
+/** A notice decided (and recorded in the alert history), with the routes it is still to be queued on. */
+interface NoticeToQueue {
   noticeId: string;
   routes: readonly string[];
   notice: StoredNotice;
@@ -67,7 +68,7 @@ export class AlertEngine {
   constructor(
     private readonly store: AlertStore,
     private readonly outbox: Outbox,
-    private readonly monitors: readonly MonitorSpec[],
+    private readonly monitors: readonly AlertingMonitorSpec[],
     private readonly repeatIntervalMs: number,
     private readonly now: () => number = Date.now,
   ) {}
@@ -81,7 +82,7 @@ export class AlertEngine {
     const names = this.monitors.map((m) => m.name);
     for (const row of await this.store.latestAlertEvents(names)) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
     for (const [key, at] of await this.store.lastRetraining(names)) this.lastRetraining.set(key, at);
-    const byAlert = new Map<string, { order: number; pending: Pending }[]>();
+    const byAlert = new Map<string, { order: number; pending: NoticeToQueue }[]>();
     const seen = new Set<string>();
     for (const [order, row] of (await this.store.noticeEvents(names)).entries()) {
       if (seen.has(row.noticeId)) continue; // the same decision recorded twice: one notice
@@ -93,7 +94,7 @@ export class AlertEngine {
       byAlert.set(row.alertKey, list);
     }
     // runs in the order their notices were decided, so a "firing" is queued before its "resolved"
-    const byRun = new Map<string, Pending[]>();
+    const byRun = new Map<string, NoticeToQueue[]>();
     const inOrder = [...byAlert.values()].flat().sort((a, b) => a.order - b.order);
     for (const { pending: p } of inOrder) byRun.set(p.notice.runId, [...(byRun.get(p.notice.runId) ?? []), p]);
     const queued: QueuedNotification[] = [];
@@ -106,9 +107,9 @@ export class AlertEngine {
   }
 
   /** One finished run of one monitor: steps every rule, records the changes, queues the notifications. */
-  async evaluate(spec: MonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
+  async evaluate(spec: AlertingMonitorSpec, run: RunReport): Promise<EvaluationOutcome> {
     const events: AlertEventRecord[] = [];
-    const pending: Pending[] = [];
+    const pending: NoticeToQueue[] = [];
     // staged: memory changes only once the history has them, so a failed write is decided again next run
     const staged = new Map<string, AlertState>();
     const stagedRetraining = new Map<string, number>();
@@ -192,7 +193,7 @@ export class AlertEngine {
   }
 
   /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */
-  private retraining(spec: MonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: Pending[], staged: Map<string, number>): void {
+  private retraining(spec: AlertingMonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: NoticeToQueue[], staged: Map<string, number>): void {
     const r = spec.retraining;
     if (!r) return;
     for (const version of ruleSegments(true, run.drift, run.health)) {
@@ -240,7 +241,7 @@ export class AlertEngine {
     }
   }
 
-  private notice(spec: MonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
+  private notice(spec: AlertingMonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
     return {
       noticeId,
       alertKey,
@@ -259,8 +260,8 @@ export class AlertEngine {
   }
 
   /** One notification per route and kind: a run's alerts travel together (grouped per model and run). */
-  private notifications(spec: MonitorSpec, pending: readonly Pending[]): QueuedNotification[] {
-    const groups = new Map<string, Pending[]>();
+  private notifications(spec: AlertingMonitorSpec, pending: readonly NoticeToQueue[]): QueuedNotification[] {
+    const groups = new Map<string, NoticeToQueue[]>();
     for (const p of pending) {
       for (const route of p.routes) {
         if (this.outbox.wasQueued(route, p.noticeId)) continue;

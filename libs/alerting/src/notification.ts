@@ -1,9 +1,5 @@
 import type { AttemptResult } from './delivery';
-
-export type Severity = 'info' | 'warning' | 'critical';
-
-/** Comparison operators of the rule language (`psi > 0.2`). */
-export type Comparison = '>' | '>=' | '<' | '<=';
+import type { Comparison, Severity } from './spec';
 
 /** One result that met a rule's condition: the metric, its value and the threshold it crossed. */
 export interface Evidence {

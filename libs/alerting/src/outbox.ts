@@ -52,7 +52,8 @@ export interface QueuedNotification {
   runEndedMs: number;
 }
 
-interface Pending {
+/** A delivery not finished yet: its latest record, its notification, and the timer of its next attempt. */
+interface ScheduledDelivery {
   record: DeliveryRecord;
   notification: Notification;
   timer?: NodeJS.Timeout;
@@ -62,13 +63,13 @@ const noticeKey = (channel: string, noticeId: string) => `${channel}\n${noticeId
 
 /**
  * The delivery outbox: a notification is recorded (queued) before its first attempt, every
- * attempt's result is recorded after it, failures are retried with exponential backoff and full
- * jitter up to maxAttempts, then marked failed. A restart resumes what was queued or retrying.
+ * attempt's result is recorded after it, failures are retried with exponential backoff (x4 per
+ * attempt, equal jitter: retryDelayMs) up to maxAttempts, then marked failed. A restart resumes what was queued or retrying.
  * At-least-once: an attempt whose result could not be recorded is made again, with the same id
  * (webhook-id, Message-ID), so receivers can drop the repeat.
  */
 export class Outbox {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, ScheduledDelivery>();
   private readonly inFlight = new Set<Promise<void>>();
   private known = new Set<string>();
   private stopped = false;
@@ -152,7 +153,7 @@ export class Outbox {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private schedule(p: Pending, delayMs: number): void {
+  private schedule(p: ScheduledDelivery, delayMs: number): void {
     if (this.stopped) return;
     this.pending.set(p.record.deliveryId, p);
     const run = () => {
@@ -163,7 +164,7 @@ export class Outbox {
     else p.timer = setTimeout(run, delayMs);
   }
 
-  private async attempt(p: Pending): Promise<void> {
+  private async attempt(p: ScheduledDelivery): Promise<void> {
     const channel = this.channels.get(p.record.channel);
     const attempt = p.record.attempt + 1;
     const attemptedMs = this.now();

@@ -1,36 +1,12 @@
-import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Condition, type ModelMetric, type RuleSpec } from '@driftwatch/config';
-import type { Comparison, Evidence } from './notification';
+import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
+import type { Evidence } from './notification';
+import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Comparison, type Condition, type ModelMetric, type RuleSpec } from './spec';
 
-/** The columns of a drift_results row that rules read (libs/drift writes them). */
-export interface DriftResult {
-  model_version: string;
-  feature: string;
-  method: string;
-  status: 'ok' | 'insufficient_data';
-  value: number | null;
-  value_lo: number | null;
-  value_hi: number | null;
-  p_value: number | null;
-  p_value_lo: number | null;
-  p_value_hi: number | null;
-  threshold: number | null;
-  breached: number;
-}
+/** The columns of a drift_results row that rules read. */
+export type DriftResult = Pick<DriftResultRow, 'model_version' | 'feature' | 'method' | 'status' | 'value' | 'value_lo' | 'value_hi' | 'p_value' | 'p_value_lo' | 'p_value_hi' | 'threshold' | 'breached'>;
 
 /** The columns of a health_results row that rules read. */
-export interface HealthResult {
-  model_version: string;
-  status: 'ok' | 'insufficient_data';
-  events: number;
-  error_rate: number | null;
-  events_per_s: number;
-  latency_p50_ms: number | null;
-  latency_p90_ms: number | null;
-  latency_p95_ms: number | null;
-  latency_p99_ms: number | null;
-}
-
-export const ALL_VERSIONS = '*';
+export type HealthResult = Pick<HealthResultRow, 'model_version' | 'status' | 'events' | 'error_rate' | 'events_per_s' | 'latency_p50_ms' | 'latency_p90_ms' | 'latency_p95_ms' | 'latency_p99_ms'>;
 
 /** What one rule saw in one segment (model version) of a run; undefined = no verdict (insufficient data). */
 export interface Observation {

@@ -1,15 +1,8 @@
+import { ALL_VERSIONS } from '@driftwatch/clickhouse';
 import { formatNumber } from '@driftwatch/format';
 import { attemptWebhook, type AttemptResult } from './delivery';
 import type { Channel, Evidence, Notification } from './notification';
-
-export interface WebhookChannelSpec {
-  name: string;
-  url: string;
-  /** Standard Webhooks signing secret; Slack endpoints authenticate by their URL and get none. */
-  secret: string;
-  format: 'standard' | 'slack';
-  timeoutMs: number;
-}
+import type { WebhookChannelSpec } from './spec';
 
 /**
  * A webhook endpoint. `standard`: the notification itself as JSON (driftwatch.notification.v1),
@@ -20,7 +13,7 @@ export class WebhookChannel implements Channel {
   readonly kind = 'webhook';
   readonly name: string;
 
-  constructor(private readonly spec: WebhookChannelSpec) {
+  constructor(private readonly spec: Pick<WebhookChannelSpec, 'name' | 'url' | 'secret' | 'format' | 'timeoutMs'>) {
     this.name = spec.name;
   }
 
@@ -32,7 +25,7 @@ export class WebhookChannel implements Channel {
 
 /** `psi 0.41 > 0.2 (dep_hour, v2)`. */
 export function describeEvidence(e: Evidence): string {
-  const where = [e.feature, e.modelVersion === '*' ? undefined : e.modelVersion].filter(Boolean).join(', ');
+  const where = [e.feature, e.modelVersion === ALL_VERSIONS ? undefined : e.modelVersion].filter(Boolean).join(', ');
   return `${e.metric} ${formatNumber(e.value)} ${e.op} ${formatNumber(e.threshold)}${where ? ` (${where})` : ''}`;
 }
 
@@ -48,7 +41,7 @@ export function slackMessage(n: Notification): { text: string } {
     for (const a of n.alerts) {
       const icon = a.state === 'resolved' ? ':white_check_mark:' : a.severity === 'critical' ? ':rotating_light:' : ':warning:';
       const state = a.state === 'resolved' ? 'RESOLVED' : a.repeat ? 'STILL FIRING' : 'FIRING';
-      lines.push(`${icon} *${state}* ${esc(a.rule)} (${a.severity}) on model *${esc(n.model)}*${a.modelVersion === '*' ? '' : ` version ${esc(a.modelVersion)}`}: \`${esc(a.condition)}\``);
+      lines.push(`${icon} *${state}* ${esc(a.rule)} (${a.severity}) on model *${esc(n.model)}*${a.modelVersion === ALL_VERSIONS ? '' : ` version ${esc(a.modelVersion)}`}: \`${esc(a.condition)}\``);
       for (const e of a.evidence.slice(0, 10)) lines.push(`• ${esc(describeEvidence(e))}`);
       if (a.evidence.length > 10) lines.push(`• … and ${a.evidence.length - 10} more`);
     }

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { EnvReader, type Env } from '@driftwatch/config';
-import { isPlainIdentifier } from './sql';
+import { EnvReader, type Env } from '@driftwatch/env';
+import { isPlainIdentifier, PLAIN_IDENTIFIER_RE } from './sql';
 
 export interface ClickHouseSettings {
   url: string;
@@ -14,7 +14,7 @@ export function clickhouseSettingsFromEnv(env: Env = process.env): ClickHouseSet
   const read = new EnvReader(env);
   return {
     url: read.url('CLICKHOUSE_URL', 'http://localhost:8123'),
-    database: read.string('CLICKHOUSE_DATABASE', 'driftwatch', /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a database name matching [A-Za-z_][A-Za-z0-9_]*'),
+    database: read.string('CLICKHOUSE_DATABASE', 'driftwatch', PLAIN_IDENTIFIER_RE, 'a database name matching [A-Za-z_][A-Za-z0-9_]*'),
     username: read.string('CLICKHOUSE_USER', 'default'),
     password: read.string('CLICKHOUSE_PASSWORD', ''),
     requestTimeoutMs: read.int('CLICKHOUSE_REQUEST_TIMEOUT_MS', 60_000, { min: 1000 }),

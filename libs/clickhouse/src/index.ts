@@ -1,7 +1,25 @@
-export * from './client';
-export * from './migrations';
-export * from './retention';
-export * from './rows';
-export * from './sql';
-export * from './tables';
-export * from './row-writer';
+// Public API of @driftwatch/clickhouse: the client, migrations and retention, table names, the raw
+// and result rows, and SQL literal escaping. What other packages use, nothing more.
+
+// The client
+export { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, type ClickHouse, type ClickHouseSettings } from './client';
+export { defaultMigrationsDir, loadMigrations, migrate } from './migrations';
+export { dropExpiredPartitions } from './retention';
+
+// Tables and their rows
+export { TABLES } from './tables';
+export { deadLetterRow, eventRow } from './rows';
+export { RowWriter, type InsertObserver, type TableRow } from './row-writer';
+export {
+  ALL_VERSIONS,
+  insertResults,
+  LATENCY_QUANTILES,
+  type DriftResultRow,
+  type HealthResultRow,
+  type MonitorRunRow,
+  type ResultRows,
+  type ResultTable,
+} from './results';
+
+// SQL
+export { formatDateTime, identifier, literal } from './sql';

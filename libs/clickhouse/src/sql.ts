@@ -85,8 +85,10 @@ export function formatDateTime(date: Date | number): string {
 }
 
 /** A name that is inserted into SQL unquoted must be a plain identifier (used for database names in DDL). */
+export const PLAIN_IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
 export function isPlainIdentifier(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name);
+  return PLAIN_IDENTIFIER_RE.test(name);
 }
 
 /** A fragment that `sql` inserts verbatim: only for SQL built by this lib. */

@@ -15,88 +15,10 @@
  *         - { name: input-drift, when: psi > 0.2, for: 2 runs, severity: warning, routes: [oncall, team-hook] }
  *       retraining: { min_drifted_features: 3, critical_features: [amount], cooldown: 24h, routes: [retrain] }
  */
-import type { Env } from './env';
+import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type AlertingSettings, type ChannelSpec, type Comparison, type Condition, type RetrainingSpec, type RuleMetric, type RuleSpec, type Severity } from '@driftwatch/alerting';
+import type { Env } from '@driftwatch/env';
 import { child, has, isMap, NAME_CHARS, type Problems, readInt, readList, readName, type YamlMap } from './config-reading';
 import { DURATION_EXPECTED, durationMs } from './monitor-config-time';
-
-export type Comparison = '>' | '>=' | '<' | '<=';
-export type Severity = 'info' | 'warning' | 'critical';
-
-/** Metrics of one feature's drift result, by the method that computes them. */
-export const FEATURE_METRICS = {
-  psi: { method: 'psi', field: 'value' },
-  'ks.statistic': { method: 'ks', field: 'value' },
-  'ks.p_value': { method: 'ks', field: 'p_value' },
-  'chi2.statistic': { method: 'chi2', field: 'value' },
-  'chi2.p_value': { method: 'chi2', field: 'p_value' },
-  js: { method: 'js', field: 'value' },
-  wasserstein: { method: 'wasserstein', field: 'value' },
-} as const;
-
-/** Metrics of a model (per version segment): health results, and the count of drifted features. */
-export const MODEL_METRICS = {
-  drifted_features: { column: undefined },
-  'latency.p50_ms': { column: 'latency_p50_ms' },
-  'latency.p90_ms': { column: 'latency_p90_ms' },
-  'latency.p95_ms': { column: 'latency_p95_ms' },
-  'latency.p99_ms': { column: 'latency_p99_ms' },
-  error_rate: { column: 'error_rate' },
-  events_per_s: { column: 'events_per_s' },
-  events: { column: 'events' },
-} as const;
-
-export type FeatureMetric = keyof typeof FEATURE_METRICS;
-export type ModelMetric = keyof typeof MODEL_METRICS;
-export type RuleMetric = FeatureMetric | ModelMetric;
-
-export interface Condition {
-  metric: RuleMetric;
-  op: Comparison;
-  threshold: number;
-  /** As written, normalised: `psi > 0.2`. */
-  text: string;
-}
-
-export interface RuleSpec {
-  name: string;
-  when: Condition;
-  /** Fire after the condition held this many consecutive runs (1 = at once)... */
-  forRuns: number;
-  /** ...or for this long (window end to window end); 0 when `for` counts runs. */
-  forMs: number;
-  severity: Severity;
-  labels: Record<string, string>;
-  /** Channel names. */
-  routes: string[];
-  /** Only these features (feature metrics only); absent: every feature. */
-  features?: string[];
-  /** One alert per model version instead of one for all versions together. */
-  perVersion: boolean;
-}
-
-export interface RetrainingSpec {
-  /** An extra condition on the run (e.g. `drifted_features >= 3`); absent: none. */
-  when?: Condition;
-  /** Evidence: at least this many drifted features... */
-  minDriftedFeatures: number;
-  /** ...or any one of these drifted. */
-  criticalFeatures: string[];
-  cooldownMs: number;
-  routes: string[];
-}
-
-export type ChannelSpec =
-  | { name: string; kind: 'email'; to: string[] }
-  | { name: string; kind: 'webhook'; url: string; secret: string; secretEnv: string; format: 'standard' | 'slack'; timeoutMs: number };
-
-export interface AlertingSettings {
-  repeatIntervalMs: number;
-  maxAttempts: number;
-  /** Backoff of delivery retries: full jitter under min(retryMaxMs, retryBaseMs * 2^(attempt-1)). */
-  retryBaseMs: number;
-  retryMaxMs: number;
-  channels: Record<string, ChannelSpec>;
-}
 
 export const DEFAULT_ALERTING: Readonly<AlertingSettings> = Object.freeze({
   repeatIntervalMs: 4 * 3_600_000,
@@ -116,10 +38,6 @@ const FOR_EXPECTED = `a number of consecutive runs like "3 runs", or ${DURATION_
 // Deliberately simple: one @, no spaces, a dot in the domain. The SMTP server has the last word.
 const EMAIL_RE = /^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/;
 const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
-
-export function isFeatureMetric(metric: RuleMetric): metric is FeatureMetric {
-  return Object.hasOwn(FEATURE_METRICS, metric);
-}
 
 /** `psi > 0.2` -> a Condition, or undefined. */
 export function parseCondition(text: unknown): Condition | undefined {

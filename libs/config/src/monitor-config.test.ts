@@ -54,7 +54,6 @@ test('a minimal file gets every default', () => {
     categoricalMethods: ['psi', 'chi2'],
     thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: 0.1, wasserstein: null },
     psiBins: 10,
-    latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
     features: 'all',
     excludeFeatures: [],
     prediction: true,
@@ -74,7 +73,6 @@ test('a minimal file gets every default', () => {
     categoricalMethods: expected.categoricalMethods,
     thresholds: expected.thresholds,
     psiBins: expected.psiBins,
-    latencyQuantiles: expected.latencyQuantiles,
   });
 });
 
@@ -94,7 +92,6 @@ defaults:
     psi: 0.25
     wasserstein: 3.5
   psi_bins: 20
-  latency_quantiles: [0.99, 0.5]
 monitors:
   - name: flight-delay-hourly
     model: flight-delay
@@ -109,7 +106,6 @@ monitors:
     categorical_methods: [chi2, psi]
     thresholds: { ks_p_value: 0.05, js: null }
     psi_bins: 2
-    latency_quantiles: [0.75]
     features:
       distance: { type: numeric }
       origin: { type: categorical, methods: [chi2], thresholds: { chi2_p_value: 0.001 } }
@@ -140,7 +136,6 @@ monitors:
     categoricalMethods: ['chi2', 'psi'],
     thresholds: hourlyThresholds,
     psiBins: 2,
-    latencyQuantiles: [0.75],
     features: {
       distance: { type: 'numeric', methods: ['ks'], thresholds: hourlyThresholds },
       origin: { type: 'categorical', methods: ['chi2'], thresholds: { ...hourlyThresholds, chi2PValue: 0.001 } },
@@ -167,7 +162,6 @@ monitors:
     categoricalMethods: ['js'],
     thresholds: { psi: null, ksPValue: 0.01, chi2PValue: 0.01, js: 0.1, wasserstein: 3.5 },
     psiBins: 20,
-    latencyQuantiles: [0.5, 0.99],
     features: 'all',
     excludeFeatures: [],
     prediction: true,
@@ -177,9 +171,9 @@ monitors:
   });
   // Each monitor owns its lists: changing one changes no other, nor the defaults.
   hourly.numericMethods.push('psi');
-  daily.latencyQuantiles.push(0.9);
+  daily.categoricalMethods.push('psi');
   assert.deepEqual(DEFAULT_MONITOR_SETTINGS.numericMethods, ['psi', 'ks']);
-  assert.deepEqual(DEFAULT_MONITOR_SETTINGS.latencyQuantiles, [0.5, 0.9, 0.95, 0.99]);
+  assert.deepEqual(DEFAULT_MONITOR_SETTINGS.categoricalMethods, ['psi', 'chi2']);
 });
 
 test('malformed YAML names the line and column the yaml parser reports', () => {
@@ -224,7 +218,7 @@ test('an unknown key is an error, with the keys that are allowed there', () => {
   assert.equal(
     problemsOf(monitorWith('windw: 1h')),
     'monitors.yaml: monitors[0].windw: unknown key; expected one of name, model, baseline, window, schedule, min_samples, segment_by_version, ' +
-      'catch_up, max_catch_up, numeric_methods, categorical_methods, thresholds, psi_bins, latency_quantiles, features, exclude_features, ' +
+      'catch_up, max_catch_up, numeric_methods, categorical_methods, thresholds, psi_bins, features, exclude_features, ' +
       'prediction, latency, enabled, rules, retraining',
   );
   assert.equal(
@@ -399,7 +393,6 @@ defaults:
   psi_bins: 1
   catch_up: always
   segment_by_version: yes
-  latency_quantiles: [0.5, 1, 0.5]
 monitors:
   - name: a
     model: m
@@ -426,8 +419,6 @@ monitors:
       'conf/monitors.yaml: defaults.catch_up: "always" is invalid: expected skip or run_missed',
       'conf/monitors.yaml: defaults.max_catch_up: 1001 is invalid: expected an integer from 1 to 1000',
       'conf/monitors.yaml: defaults.psi_bins: 1 is invalid: expected an integer from 2 to 100',
-      'conf/monitors.yaml: defaults.latency_quantiles[1]: 1 is invalid: expected a quantile between 0 and 1 (exclusive)',
-      'conf/monitors.yaml: defaults.latency_quantiles[2]: 0.5 is invalid: expected each quantile once',
       'conf/monitors.yaml: monitors[0].enabled: "false" is invalid: expected true or false',
       'conf/monitors.yaml: monitors[0].features: ["distance"] is invalid: expected a map of feature name to settings (omit it for all features)',
       'conf/monitors.yaml: monitors[1]: "just a string" is invalid: expected a monitor: a map with name, model and baseline',
@@ -439,7 +430,7 @@ monitors:
     expected: 'a duration like 30s, 15m, 1h, 7d',
     message: 'conf/monitors.yaml: defaults.window: "1hour" is invalid: expected a duration like 30s, 15m, 1h, 7d',
   });
-  assert.equal(error.problems.length, 11);
+  assert.equal(error.problems.length, 9);
 });
 
 test('a feature may be named __proto__', () => {
@@ -487,6 +478,13 @@ test('loadMonitorConfig reads a file and names its path when it cannot', () => {
     assert.throws(() => loadMonitorConfig(missing), { name: 'MonitorConfigError', message: `${missing}: cannot read the monitor config file: no such file` });
     assert.throws(() => loadMonitorConfig(dir), { message: `${dir}: cannot read the monitor config file: it is a directory` });
     assert.throws(() => loadMonitorConfig('relative/nope.yaml'), { message: `${resolve('relative/nope.yaml')}: cannot read the monitor config file: no such file` });
+
+    // webhook secrets are read from the environment it is given, not from process.env
+    const hooked = join(dir, 'hooked.yaml');
+    writeFileSync(hooked, `version: 1\nalerting:\n  channels:\n    hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_HOOK_SECRET }\nmonitors:\n  - { name: a, model: m, baseline: b }\n`);
+    assert.equal(process.env.DW_TEST_HOOK_SECRET, undefined);
+    const hook = loadMonitorConfig(hooked, { DW_TEST_HOOK_SECRET: 'whsec_0123456789abcdef' }).alerting.channels.hook;
+    assert.equal(hook?.kind === 'webhook' && hook.secret, 'whsec_0123456789abcdef');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

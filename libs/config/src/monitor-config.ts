@@ -1,7 +1,7 @@
 /**
  * The monitor config file (monitors.yaml, version 1), read once at start-up. A bad file stops the
  * process with every problem listed, one per line, each naming the key path, the value and what
- * was expected (STYLE.md, "Config and errors"):
+ * was expected (docs/ARCHITECTURE.md, "Configuration"):
  *
  *   monitors.yaml: monitors[0].window: "1hour" is invalid: expected a duration like 30s, 15m, 1h, 7d
  *
@@ -14,44 +14,15 @@ import { resolve } from 'node:path';
 import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
-import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type AlertingSettings, type RetrainingSpec, type RuleContext, type RuleSpec } from './alerting-config';
-import type { Env } from './env';
+import type { AlertingMonitorSpec, AlertingSettings, RuleSpec } from '@driftwatch/alerting';
+import { CATEGORICAL_METHODS, NUMERIC_METHODS, type BaselineRef, type CategoricalMethod, type DriftMethod, type DriftMonitorSpec, type FeatureKind, type FeatureSpec, type NumericMethod, type Thresholds } from '@driftwatch/drift';
+import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type RuleContext } from './alerting-config';
+import type { Env } from '@driftwatch/env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';
 
-export const NUMERIC_METHODS = ['psi', 'ks', 'wasserstein', 'js'] as const;
-export const CATEGORICAL_METHODS = ['psi', 'chi2', 'js'] as const;
-export type NumericMethod = (typeof NUMERIC_METHODS)[number];
-export type CategoricalMethod = (typeof CATEGORICAL_METHODS)[number];
-export type DriftMethod = NumericMethod | CategoricalMethod;
-export type FeatureType = 'numeric' | 'categorical';
 export type CatchUp = 'skip' | 'run_missed';
-
-/**
- * When a drift result is a breach: psi > psi, KS p-value < ksPValue, chi-square p-value <
- * chi2PValue, JS distance > js, Wasserstein distance > wasserstein. null = report only.
- */
-export interface Thresholds {
-  psi: number | null;
-  ksPValue: number | null;
-  chi2PValue: number | null;
-  js: number | null;
-  wasserstein: number | null;
-}
-
-/** A stored baseline by id, or a fixed time range of this model's production data [fromMs, toMs). */
-export type BaselineRef = { kind: 'id'; id: string } | { kind: 'range'; fromMs: number; toMs: number };
-
-/** One configured feature. */
-export interface FeatureSpec {
-  /** Absent: inferred from the baseline data. */
-  type?: FeatureType;
-  /** Absent only when type is absent too: the monitor's numericMethods or categoricalMethods, by the inferred type. */
-  methods?: DriftMethod[];
-  /** The monitor's thresholds with this feature's overrides applied. */
-  thresholds: Thresholds;
-}
 
 /** The settings `defaults:` gives every monitor and a monitor may override. */
 export interface MonitorSettings {
@@ -70,25 +41,11 @@ export interface MonitorSettings {
   categoricalMethods: CategoricalMethod[];
   thresholds: Thresholds;
   psiBins: number;
-  /** Ascending, each in (0, 1). */
-  latencyQuantiles: number[];
 }
 
-export interface MonitorSpec extends MonitorSettings {
-  name: string;
-  model: string;
-  baseline: BaselineRef;
-  /** 'all': every feature seen in the baseline, types inferred, minus excludeFeatures. */
-  features: Record<string, FeatureSpec> | 'all';
-  excludeFeatures: string[];
-  /** Monitor the prediction output like a feature. */
-  prediction: boolean;
-  /** Latency quantiles, error rate and throughput. */
-  latency: boolean;
+/** A monitor as the file defines it: what a run computes (libs/drift), what alerting does with it (libs/alerting), and when it runs. */
+export interface MonitorSpec extends MonitorSettings, DriftMonitorSpec, AlertingMonitorSpec {
   enabled: boolean;
-  /** The file's top-level rules first, then the monitor's own. */
-  rules: RuleSpec[];
-  retraining?: RetrainingSpec;
 }
 
 export interface MonitorConfig {
@@ -109,7 +66,6 @@ export const DEFAULT_MONITOR_SETTINGS: Readonly<MonitorSettings> = Object.freeze
   categoricalMethods: ['psi', 'chi2'],
   thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: 0.1, wasserstein: null },
   psiBins: 10,
-  latencyQuantiles: [0.5, 0.9, 0.95, 0.99],
 });
 
 export interface MonitorConfigProblem {
@@ -134,7 +90,7 @@ export class MonitorConfigError extends Error {
 }
 
 /**
- * Reads and checks a monitor config file.
+ * Reads and checks a monitor config file. `env` holds the webhook secrets that channels name by secret_env.
  * @throws {MonitorConfigError} when the file cannot be read (naming its absolute path) or is invalid
  */
 export function loadMonitorConfig(path: string, env: Env = process.env): MonitorConfig {
@@ -261,10 +217,7 @@ const SETTING_KEYS = [
   'categorical_methods',
   'thresholds',
   'psi_bins',
-  'latency_quantiles',
 ] as const;
-
-const QUANTILE_EXPECTED = 'a quantile between 0 and 1 (exclusive)';
 
 /** `base` with the settings present in `map` applied; a bad value is reported and the base value kept. */
 function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<MonitorSettings>): MonitorSettings {
@@ -273,7 +226,6 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
     numericMethods: [...base.numericMethods],
     categoricalMethods: [...base.categoricalMethods],
     thresholds: { ...base.thresholds },
-    latencyQuantiles: [...base.latencyQuantiles],
   };
   const at = (key: string) => child(path, key);
   if (has(map, 'window')) out.windowMs = durationMs(map.window) ?? p.invalid(at('window'), map.window, DURATION_EXPECTED) ?? out.windowMs;
@@ -300,20 +252,6 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
   }
   if (has(map, 'thresholds')) Object.assign(out.thresholds, readThresholds(map.thresholds, at('thresholds'), p));
   if (has(map, 'psi_bins')) out.psiBins = readInt(map.psi_bins, at('psi_bins'), p, 2, 100) ?? out.psiBins;
-  if (has(map, 'latency_quantiles')) {
-    const list = readList(map.latency_quantiles, at('latency_quantiles'), p, `a non-empty list of quantiles between 0 and 1 (exclusive)`);
-    if (list?.length === 0) p.invalid(at('latency_quantiles'), list, 'a non-empty list of quantiles between 0 and 1 (exclusive)');
-    else if (list) {
-      const before = p.list.length;
-      const seen = new Set<number>();
-      for (const [i, q] of list.entries()) {
-        if (typeof q !== 'number' || !(q > 0 && q < 1)) p.invalid(child(at('latency_quantiles'), i), q, QUANTILE_EXPECTED);
-        else if (seen.has(q)) p.invalid(child(at('latency_quantiles'), i), q, 'each quantile once');
-        else seen.add(q);
-      }
-      if (p.list.length === before) out.latencyQuantiles = [...seen].sort((a, b) => a - b);
-    }
-  }
   return out;
 }
 
@@ -476,15 +414,15 @@ function readBaseline(value: unknown, path: string, p: Problems): BaselineRef | 
   return { kind: 'range', fromMs, toMs };
 }
 
-const METHODS_FOR: Record<FeatureType, readonly DriftMethod[]> = { numeric: NUMERIC_METHODS, categorical: CATEGORICAL_METHODS };
+const METHODS_FOR: Record<FeatureKind, readonly DriftMethod[]> = { numeric: NUMERIC_METHODS, categorical: CATEGORICAL_METHODS };
 const METHODS_FOR_BOTH: readonly DriftMethod[] = NUMERIC_METHODS.filter((m) => (CATEGORICAL_METHODS as readonly string[]).includes(m));
 
-function methodFor(type: FeatureType): string {
+function methodFor(type: FeatureKind): string {
   return `a method for ${type} features: ${METHODS_FOR[type].join(', ')}`;
 }
 
 /** The one type a method is valid for, or undefined (valid for both, or for none). */
-function onlyTypeOf(method: unknown): FeatureType | undefined {
+function onlyTypeOf(method: unknown): FeatureKind | undefined {
   const numeric = (NUMERIC_METHODS as readonly unknown[]).includes(method);
   const categorical = (CATEGORICAL_METHODS as readonly unknown[]).includes(method);
   return numeric === categorical ? undefined : numeric ? 'numeric' : 'categorical';
@@ -496,7 +434,7 @@ function readFeature(value: unknown, path: string, p: Problems, monitor: Monitor
   if (!isMap(value)) return p.invalid(path, value, `a map with keys ${FEATURE_KEYS.join(', ')}, or nothing`);
   p.unknownKeys(value, path, FEATURE_KEYS);
 
-  let type: FeatureType | undefined;
+  let type: FeatureKind | undefined;
   if (has(value, 'type')) {
     if (value.type === 'numeric' || value.type === 'categorical') type = value.type;
     else p.invalid(child(path, 'type'), value.type, 'numeric or categorical (omit it to infer the type)');

@@ -1,11 +1,14 @@
+const MAX_NAME_LENGTH = 128;
+
 /**
  * Limits every event must respect. Defined once: the SDK checks them before sending and the
- * ingest service checks them again (a producer may not use our SDK).
+ * ingest service checks them again (a producer may not use our SDK). The JSON Schemas in
+ * ./schemas carry them too, for producers in other languages; schemas.test.ts checks they agree.
  */
 export const LIMITS = {
-  /** Model, version and feature names: letters, digits and `_ . : -`, 1 to 128 characters. */
-  namePattern: '^[A-Za-z0-9_.:-]{1,128}$',
-  maxNameLength: 128,
+  /** Model, version and feature names: letters, digits and `_ . : -`, 1 to maxNameLength characters. */
+  namePattern: `^[A-Za-z0-9_.:-]{1,${MAX_NAME_LENGTH}}$`,
+  maxNameLength: MAX_NAME_LENGTH,
   /** At most this many features in one event. */
   maxFeatures: 1000,
   /** A serialized event (the Kafka message value) is at most 1 MiB. */

@@ -16,9 +16,13 @@ export interface TopicNames {
 
 export const DEFAULT_TOPIC_PREFIX = 'driftwatch';
 
+/** A topic prefix: letters, digits and `_ . -`, 1 to 100 characters (Kafka allows 249 for a whole topic name). */
+export const TOPIC_PREFIX_CHARS = '[A-Za-z0-9_.-]{1,100}';
+export const TOPIC_PREFIX_RE = new RegExp(`^${TOPIC_PREFIX_CHARS}$`);
+
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
-  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(prefix)) {
-    throw new Error(`topic prefix '${prefix}' must match [A-Za-z0-9_.-]{1,100}`);
+  if (!TOPIC_PREFIX_RE.test(prefix)) {
+    throw new Error(`topic prefix '${prefix}' must match ${TOPIC_PREFIX_CHARS}`);
   }
   return {
     prediction: `${prefix}.predictions`,

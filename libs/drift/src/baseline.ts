@@ -3,11 +3,10 @@ import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/cl
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { BUCKET_BITS, snapEdges } from './buckets';
 import { DEFAULT_GRID_BINS, gridCounts, gridEdges, gridFromSorted, type Grid } from './grid';
-import { windowCounts } from './histograms';
-import { featureArraysSql, type NumericBinning } from './queries';
-import { featureSource, type TimeRange } from './window';
-
-export type FeatureKind = 'numeric' | 'categorical';
+import { windowCounts } from './count';
+import type { NumericBinning } from './tally';
+import type { FeatureKind } from './spec';
+import { featureArraysSql, featureSource, type TimeRange } from './window-sql';
 
 /** What the statistics need of one feature of a baseline. */
 export interface BaselineFeature {

@@ -6,8 +6,10 @@ import { defaultMigrationsDir, literal } from '@driftwatch/clickhouse';
 import { binCounts, quantileBinEdges } from '@driftwatch/stats';
 import { BUCKET_BITS, bucketLower, bucketOf, bucketSql, isBucketBoundary, snapEdges, snapToBucket } from './buckets';
 import { gridCounts, gridEdges, gridFromSorted } from './grid';
-import { binBuckets, sharedRanges, type BucketCounts } from './histograms';
-import { PREDICTION_FEATURE } from './queries';
+import { binBuckets } from './count';
+import { sharedRanges } from './duplicates';
+import type { BucketCounts } from './tally';
+import { PREDICTION_FEATURE } from './window-sql';
 
 function values(): number[] {
   const out = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-300, -1e-300, 5e-324, 1.5e300, -1.5e300, 127, 128, 129, 255, 256, 257, 1 + 2 ** -7, 1 - 2 ** -53];

@@ -1,4 +1,11 @@
-export * from './kafka';
-export * from './commit-after-write-consumer';
-export { registerCompressionCodecs } from './codecs';
+// Public API of @driftwatch/kafka: our thin wrapper over kafkajs (every codec, topics), the
+// commit-after-write consumer and dead-letter replay. What other packages use, nothing more.
+export { consoleLog, createKafka, ensureTopics, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from './kafka';
+export {
+  CommitAfterWriteConsumer,
+  type ConsumerObserver,
+  type DecodeResult,
+  type RejectedMessage,
+  type StoreRefusal,
+} from './commit-after-write-consumer';
 export { replayDeadLetters, type ReplayFilter, type ReplayReport } from './replay';

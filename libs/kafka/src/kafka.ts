@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
-import { EnvReader, type Env } from '@driftwatch/config';
+import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_CHARS, TOPIC_PREFIX_RE } from '@driftwatch/contracts';
+import { EnvReader, type Env } from '@driftwatch/env';
 import { registerCompressionCodecs } from './codecs';
 
 export interface KafkaSettings {
@@ -14,7 +15,7 @@ export function kafkaSettingsFromEnv(env: Env = process.env, clientId = 'driftwa
   return {
     brokers: read.hostPorts('KAFKA_BROKERS', 'localhost:9092'),
     clientId: read.string('KAFKA_CLIENT_ID', clientId, /^[A-Za-z0-9_.-]{1,100}$/, 'a client id matching [A-Za-z0-9_.-]{1,100}'),
-    topicPrefix: read.string('TOPIC_PREFIX', 'driftwatch', /^[A-Za-z0-9_.-]{1,100}$/, 'a topic prefix matching [A-Za-z0-9_.-]{1,100}'),
+    topicPrefix: read.string('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_RE, `a topic prefix matching ${TOPIC_PREFIX_CHARS}`),
     topicPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 6, { min: 1, max: 1000 }),
   };
 }

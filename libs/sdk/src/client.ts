@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import {
   DEFAULT_SKEW,
+  DEFAULT_TOPIC_PREFIX,
   LIMITS,
   topicNames,
   validateEvent,
@@ -129,7 +130,7 @@ export class DriftwatchClient {
         {
           brokers: options.brokers ?? (process.env.KAFKA_BROKERS ?? 'localhost:9092').split(','),
           clientId: options.clientId ?? 'driftwatch-sdk',
-          topicPrefix: options.topicPrefix ?? 'driftwatch',
+          topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
           topicPartitions: 1,
         },
         options.log,

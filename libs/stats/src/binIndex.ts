@@ -5,7 +5,8 @@
  *
  * Definition: the number of edges <= value, i.e.
  * `numpy.searchsorted(edges, value, side='right')`, found by binary search in
- * O(log k). The SQL equivalent is `arraySum(arrayMap(e -> value >= e, edges))`.
+ * O(log k). The SQL equivalent is a sum of comparisons, `(value >= e_1) + ... + (value >= e_k)`
+ * (ClickHouse 18.16 cannot run a lambda over edges that captures a column of a MergeTree table).
  *
  * @param edges - strictly increasing finite edges (not re-validated: this is
  *   called once per value in hot loops; use {@link binCounts} for checked input)

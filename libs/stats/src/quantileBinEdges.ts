@@ -13,8 +13,8 @@ import { StatsInputError } from './statsInputError';
  * reference range still lands in a bin. See {@link binIndex}.
  *
  * The edges are plain numbers so a database push-down can send them to SQL
- * (e.g. ClickHouse `arraySum(arrayMap(e -> x >= e, edges))` gives the same
- * bin index as {@link binIndex}) and feed the counts to {@link psiFromCounts}.
+ * (e.g. ClickHouse `(x >= e_1) + ... + (x >= e_k)` gives the same bin index as
+ * {@link binIndex}) and feed the counts to {@link psiFromCounts}.
  *
  * Source: quantile binning for the Population Stability Index, e.g.
  * Yurdakul, B. (2018) "Statistical Properties of Population Stability Index",

@@ -1,6 +1,6 @@
 /**
  * Reading environment variables with a schema: every bad value stops start-up with a message that
- * names the key, the value and what was expected (STYLE.md, "Config and errors").
+ * names the key, the value and what was expected (docs/ARCHITECTURE.md, "Configuration").
  */
 export class ConfigError extends Error {
   constructor(readonly key: string, readonly value: unknown, readonly expected: string) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CronTime } from 'cron';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSpec } from '@driftwatch/config';
-import type { RunOutcome } from './runner';
+import type { RunOutcome } from '@driftwatch/drift';
 import { missedTicks, NonOverlappingRuns } from './ticks';
 
 const spec = (name: string): MonitorSpec => ({

@@ -1,16 +1,52 @@
+/**
+ * Stage 3 of a run, for drift: evaluate. Each planned feature of each segment against its
+ * baseline, by each of its methods (libs/stats and the binned KS), into drift_results rows.
+ */
+import { ALL_VERSIONS, type DriftResultRow } from '@driftwatch/clickhouse';
 import { chiSquareTest, jensenShannonDistance, ks2samp, psiFromCounts } from '@driftwatch/stats';
 import type { BaselineFeature } from './baseline';
 import { binnedKs } from './binnedKs';
+import type { Segments, WindowFeature } from './count';
 import { gridEdges } from './grid';
-import type { DriftMethod, Thresholds } from '@driftwatch/config';
+import { runColumns, type PlannedFeature, type RunPlan } from './plan';
+import type { DriftMethod, Thresholds } from './spec';
 
-/** The drift methods, as the monitor config names them. */
-export type Method = DriftMethod;
-
-export type { Thresholds } from '@driftwatch/config';
+/** The drift_results rows of a run: every planned feature of every segment, by each of its methods. */
+export function evaluateDrift(plan: RunPlan, features: readonly PlannedFeature[], segments: Segments, computedAtMs: number): DriftResultRow[] {
+  const columns = runColumns(plan, computedAtMs);
+  const versions = segments.size > 0 ? [...segments.keys()] : [ALL_VERSIONS];
+  const rows: DriftResultRow[] = [];
+  for (const version of versions) {
+    for (const { base, methods, thresholds } of features) {
+      const w = segments.get(version)?.get(base.feature) ?? { n: 0 };
+      for (const r of evaluateFeature(base, w, methods, thresholds, plan.minSamples)) {
+        rows.push({
+          ...columns,
+          model_version: version,
+          feature: base.feature,
+          feature_kind: base.kind,
+          method: r.method,
+          status: r.status,
+          value: r.value,
+          value_lo: r.valueLo,
+          value_hi: r.valueHi,
+          p_value: r.pValue,
+          p_value_lo: r.pValueLo,
+          p_value_hi: r.pValueHi,
+          threshold: r.threshold,
+          breached: r.breached ? 1 : 0,
+          baseline_id: plan.baseline.id,
+          baseline_n: base.n,
+          window_n: w.n,
+        });
+      }
+    }
+  }
+  return rows;
+}
 
 export interface MethodResult {
-  method: Method;
+  method: DriftMethod;
   status: 'ok' | 'insufficient_data';
   value: number | null;
   valueLo: number | null;
@@ -22,21 +58,12 @@ export interface MethodResult {
   breached: boolean;
 }
 
-/** What a window holds of one feature: numeric histograms (or raw values when few) or categories. */
-export interface WindowFeature {
-  n: number;
-  psi?: number[];
-  grid?: number[];
-  values?: number[];
-  categories?: Map<string, number>;
-}
-
-function thresholdOf(method: Method, t: Thresholds): number | null {
+function thresholdOf(method: DriftMethod, t: Thresholds): number | null {
   return { psi: t.psi, ks: t.ksPValue, chi2: t.chi2PValue, js: t.js, wasserstein: t.wasserstein }[method];
 }
 
 /** psi, js, wasserstein breach above the threshold; ks and chi2 breach when the p-value falls below. */
-function isBreached(method: Method, value: number, pValue: number | null, threshold: number | null): boolean {
+function isBreached(method: DriftMethod, value: number, pValue: number | null, threshold: number | null): boolean {
   if (threshold === null) return false;
   if (method === 'ks' || method === 'chi2') return pValue !== null && pValue < threshold;
   return value > threshold;
@@ -47,7 +74,7 @@ function ksBreached(ks: { pHi: number }, threshold: number | null): boolean {
   return threshold !== null && ks.pHi < threshold;
 }
 
-function result(method: Method, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
+function result(method: DriftMethod, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
   const threshold = thresholdOf(method, thresholds);
   const pValue = extra.pValue ?? null;
   return { method, status: 'ok', value, valueLo: null, valueHi: null, pValue, pValueLo: null, pValueHi: null, threshold, breached: isBreached(method, value, pValue, threshold), ...extra };
@@ -74,7 +101,7 @@ function gridWasserstein(base: BaselineFeature, cur: number[]): number {
  * events in the window every method says 'insufficient data' and nothing breaches: PSI and KS
  * are unreliable on tiny samples.
  */
-export function evaluateFeature(base: BaselineFeature, window: WindowFeature, methods: readonly Method[], thresholds: Thresholds, minSamples: number): MethodResult[] {
+export function evaluateFeature(base: BaselineFeature, window: WindowFeature, methods: readonly DriftMethod[], thresholds: Thresholds, minSamples: number): MethodResult[] {
   return methods.map((method): MethodResult => {
     if (window.n < minSamples || base.n === 0) {
       return { method, status: 'insufficient_data', value: null, valueLo: null, valueHi: null, pValue: null, pValueLo: null, pValueHi: null, threshold: thresholdOf(method, thresholds), breached: false };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MonitorSpec } from '@driftwatch/config';
-import type { RunOutcome } from './runner';
+import type { RunOutcome } from '@driftwatch/drift';
 
 /**
  * Runs each monitor's ticks so that a run never overlaps the next run of the same monitor: a

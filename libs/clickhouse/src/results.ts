@@ -1,0 +1,105 @@
+/**
+ * The rows a monitor run appends to the result tables (migrations/002_monitoring.sql), each
+ * defined once, next to the table it is written to: libs/drift builds and writes them, libs/alerting
+ * reads them, apps/monitor hands them from one to the other. A new kind of result (quality, data
+ * quality) is a migration, a row type here and an entry in ResultRows.
+ *
+ * The types are the rows as written: DateTime columns as formatDateTime text, numbers as numbers.
+ * Read back with SELECT, UInt64 columns arrive as strings.
+ */
+import type { ClickHouse } from './client';
+import { TABLES } from './tables';
+
+/** model_version of the rows that hold all versions of a model together. */
+export const ALL_VERSIONS = '*';
+
+/** 'insufficient_data': fewer events than the monitor's min_samples; no verdict. */
+export type ResultStatus = 'ok' | 'insufficient_data';
+
+/** The columns every result row of one run and segment carries. */
+interface RunSegmentColumns {
+  run_id: string;
+  monitor: string;
+  model: string;
+  /** A model version, or ALL_VERSIONS. */
+  model_version: string;
+  window_start: string;
+  window_end: string;
+  computed_at: string;
+}
+
+/**
+ * drift_results: one method on one feature in one segment of a run. value is the statistic (PSI,
+ * KS D, chi-squared, JS distance, Wasserstein); for a binned KS, value_lo/value_hi bound the exact
+ * D and p_value_lo/p_value_hi the exact p-value.
+ */
+export interface DriftResultRow extends RunSegmentColumns {
+  feature: string;
+  feature_kind: 'numeric' | 'categorical';
+  /** A drift method name (libs/drift DriftMethod); the column is a String. */
+  method: string;
+  status: ResultStatus;
+  value: number | null;
+  value_lo: number | null;
+  value_hi: number | null;
+  p_value: number | null;
+  p_value_lo: number | null;
+  p_value_hi: number | null;
+  threshold: number | null;
+  breached: 0 | 1;
+  baseline_id: string;
+  baseline_n: number;
+  window_n: number;
+}
+
+/** health_results: events, errors, throughput and latency quantiles of one segment of a run. */
+export interface HealthResultRow extends RunSegmentColumns {
+  status: ResultStatus;
+  events: number;
+  errors: number;
+  error_rate: number | null;
+  events_per_s: number;
+  latency_p50_ms: number | null;
+  latency_p90_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
+}
+
+/** The latency quantiles a health row holds: level, and the column that holds it. */
+export const LATENCY_QUANTILES = [
+  [0.5, 'latency_p50_ms'],
+  [0.9, 'latency_p90_ms'],
+  [0.95, 'latency_p95_ms'],
+  [0.99, 'latency_p99_ms'],
+] as const satisfies readonly (readonly [number, keyof HealthResultRow])[];
+
+/** monitor_runs: every run of a monitor, ok, failed or skipped. */
+export interface MonitorRunRow {
+  run_id: string;
+  monitor: string;
+  model: string;
+  scheduled_at: string;
+  window_start: string;
+  window_end: string;
+  started_at: string;
+  duration_ms: number;
+  status: 'ok' | 'failed' | 'skipped';
+  error: string;
+  baseline_id: string;
+  /** Rows the run appended to drift_results and health_results. */
+  results: number;
+}
+
+/** Each result table with the type of its rows. */
+export interface ResultRows {
+  [TABLES.driftResults]: DriftResultRow;
+  [TABLES.healthResults]: HealthResultRow;
+  [TABLES.monitorRuns]: MonitorRunRow;
+}
+
+export type ResultTable = keyof ResultRows;
+
+/** Appends rows to a result table; the compiler holds them to the table's row type. */
+export function insertResults<T extends ResultTable>(ch: ClickHouse, table: T, rows: readonly ResultRows[T][]): Promise<void> {
+  return ch.insert(table, rows);
+}
