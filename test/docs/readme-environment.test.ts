@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { clickhouseSettingsFromEnv } from '@driftwatch/clickhouse';
 import type { Env } from '@driftwatch/env';
+import { kafkaSettingsFromEnv } from '@driftwatch/kafka';
 import { ingestSettingsFromEnv } from '../../apps/ingest/src/settings';
 import { monitorSettingsFromEnv } from '../../apps/monitor/src/settings';
 import { repoRoot } from '../support/paths';
@@ -75,11 +76,15 @@ function sources(dir: string, suffix: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Variables read in TypeScript source: EnvReader calls (`read.int('NAME'`) and `process.env.NAME` / `env.NAME`. */
+/**
+ * Variables read in TypeScript source: EnvReader calls (`read.int('NAME'`; `read.secret('NAME'`
+ * reads NAME and NAME_FILE) and `process.env.NAME` / `env.NAME`.
+ */
 function codeReads(path: string): Set<string> {
   const text = readFileSync(join(ROOT, path), 'utf8');
   const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\bread\.(?:string|int|boolean|url|hostPorts)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(name!);
+  for (const [, name] of text.matchAll(/\bread\.(?:string|int|boolean|url|hostPorts|file)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(name!);
+  for (const [, name] of text.matchAll(/\bread\.secret\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(name!).add(`${name}_FILE`);
   for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(name!);
   return names;
 }
@@ -100,7 +105,7 @@ test('the ingest service table lists exactly what ingest settings and apps/inges
   assertSameVariables(readmeTable('Ingest service'), read, 'the ingest service');
 });
 
-test('the monitor service table lists exactly what the monitor settings (with an email channel) and the CLI read', () => {
+test('the monitor service table lists exactly what the monitor settings (with an email channel) and the CLI (with its Kafka settings) read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-readme-env-'));
   try {
     // an email channel, so that the SMTP settings are read too (they are only read then)
@@ -114,7 +119,8 @@ monitors:
 `);
     const service = keysRead(monitorSettingsFromEnv, { MONITOR_CONFIG: config });
     assert.ok(service.has('SMTP_HOST'), 'the email channel made the settings read SMTP_HOST');
-    const cli = union(keysRead(clickhouseSettingsFromEnv), codeReads('apps/monitor/src/cli.ts'));
+    const kafka = keysRead((env) => kafkaSettingsFromEnv(env, 'driftwatch-cli')); // dead-letters replay
+    const cli = union(keysRead(clickhouseSettingsFromEnv), kafka, codeReads('apps/monitor/src/cli.ts'));
     assertSameVariables(readmeTable('Monitor service'), union(service, cli), 'the monitor service and CLI');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClickHouse, ensureDatabase, migrate, type ClickHouse, type ClickHouseSettings } from '@driftwatch/clickhouse';
 import { topicNames, type TopicNames } from '@driftwatch/contracts';
-import { createKafka, ensureTopics } from '@driftwatch/kafka';
+import { createKafka, ensureTopics, kafkaSecurityFromEnv, type KafkaSecurity } from '@driftwatch/kafka';
 import type { Kafka } from 'kafkajs';
 import { repoRoot } from './paths';
 
@@ -32,10 +32,28 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How tests, and the processes they start, reach a Kafka cluster. */
+export interface KafkaConnection {
+  brokers: string[];
+  security: KafkaSecurity;
+  /** The same, as the variables a driftwatch process reads. */
+  env: Record<string, string>;
+}
+
+/**
+ * The Kafka of deploy/local/infra.sh (or KAFKA_BROKERS), with the security variables of this
+ * process, so that `KAFKA_SECURITY_PROTOCOL=... npm run bench:ingest` runs against a secured cluster
+ * (started processes inherit them).
+ */
+export function localKafka(): KafkaConnection {
+  return { brokers: KAFKA_BROKERS.split(','), security: kafkaSecurityFromEnv(process.env), env: { KAFKA_BROKERS } };
+}
+
 export interface Sandbox {
   name: string;
   topics: TopicNames;
   kafka: Kafka;
+  connection: KafkaConnection;
   ch: ClickHouse;
   clickhouse: ClickHouseSettings;
   /** Environment for an ingest process bound to this sandbox. */
@@ -44,23 +62,24 @@ export interface Sandbox {
 }
 
 /** Own topics, database (migrated) and consumer group for one test file. */
-export async function sandbox(label: string, partitions = 3, requestTimeoutMs = 30_000): Promise<Sandbox> {
+export async function sandbox(label: string, partitions = 3, requestTimeoutMs = 30_000, connection = localKafka()): Promise<Sandbox> {
   const name = uniqueName(label);
   const clickhouse: ClickHouseSettings = { url: CLICKHOUSE_URL, database: name, username: 'default', password: '', requestTimeoutMs };
   await ensureDatabase(clickhouse);
   const ch = createClickHouse(clickhouse);
   await migrate(ch);
   const topics = topicNames(name);
-  const kafka = createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: `test-${label}`, topicPrefix: name, topicPartitions: partitions });
+  const kafka = createKafka({ brokers: connection.brokers, ...connection.security, clientId: `test-${label}`, topicPrefix: name, topicPartitions: partitions });
   await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], partitions);
   return {
     name,
     topics,
     kafka,
+    connection,
     ch,
     clickhouse,
     env: {
-      KAFKA_BROKERS,
+      ...connection.env,
       CLICKHOUSE_URL,
       CLICKHOUSE_DATABASE: name,
       TOPIC_PREFIX: name,

@@ -14,7 +14,7 @@ import {
   type ClickHouse,
   type TableRow,
 } from '@driftwatch/clickhouse';
-import { CommitAfterWriteConsumer, createKafka, ensureTopics, type DecodeResult, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
+import { CommitAfterWriteConsumer, createKafka, describeKafka, ensureTopics, type DecodeResult, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
 import { IngestMetrics } from './metrics';
 import { IngestSettings } from './settings.token';
 
@@ -37,7 +37,12 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     const log = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
     const kafka = createKafka(settings.kafka, log);
     const topics = topicNames(settings.kafka.topicPrefix);
-    await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], settings.kafka.topicPartitions);
+    const where = describeKafka(settings.kafka);
+    this.logger.log(`Kafka: ${where}`);
+    // the first request to Kafka: refused credentials or certificates show up here, so say where and as whom
+    await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], settings.kafka.topicPartitions).catch((err: Error) => {
+      throw new Error(`Kafka ${where}: ${err.message}`, { cause: err });
+    });
     const writer = new RowWriter(this.ch, this.metrics);
     this.consumer = new CommitAfterWriteConsumer<TableRow>({
       kafka,

@@ -8,7 +8,7 @@
 import { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, migrate } from '@driftwatch/clickhouse';
 import { loadMonitorConfig } from '@driftwatch/config';
 import { DEAD_LETTER_HEADERS, LIMITS, NAME_RE, topicNames } from '@driftwatch/contracts';
-import { createKafka, kafkaSettingsFromEnv, replayDeadLetters } from '@driftwatch/kafka';
+import { createKafka, describeKafka, kafkaSettingsFromEnv, replayDeadLetters } from '@driftwatch/kafka';
 import { baselineFromRecords, PREDICTION_FEATURE, readDataset, runMonitor, saveBaseline } from '@driftwatch/drift';
 import { formatNumber } from '@driftwatch/format';
 
@@ -45,6 +45,8 @@ async function replay(rest: string[]): Promise<void> {
     headers: DEAD_LETTER_HEADERS,
     filter: { codes: opts.get('code')?.split(','), sinceMs: timeOption(opts, 'since'), untilMs: timeOption(opts, 'until') },
     dryRun,
+  }).catch((err: Error) => {
+    throw new Error(`Kafka ${describeKafka(settings)}: ${err.message}`, { cause: err });
   });
   const matched = Object.values(report.byCode).reduce((a, b) => a + b, 0);
   const codes = Object.entries(report.byCode).map(([code, n]) => `${code} ${formatNumber(n)}`).join(', ');

@@ -1,13 +1,23 @@
+import { readFileSync, statSync } from 'node:fs';
+
 /**
  * Reading environment variables with a schema: every bad value stops start-up with a message that
  * names the key, the value and what was expected (docs/ARCHITECTURE.md, "Configuration").
  */
 export class ConfigError extends Error {
   constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
-    super(`config ${key}=${JSON.stringify(value)} is invalid: expected ${expected}`);
+    super(`config ${key}=${value === HIDDEN ? HIDDEN : JSON.stringify(value)} is invalid: expected ${expected}`);
     this.name = 'ConfigError';
   }
+
+  /** The same error about a secret: neither the message nor `value` holds what the variable was set to. */
+  static hidden(key: string, expected: string): ConfigError {
+    return new ConfigError(key, HIDDEN, expected);
+  }
 }
+
+/** What a secret's value is shown as in errors. */
+const HIDDEN = '<hidden>';
 
 export type Env = Record<string, string | undefined>;
 
@@ -56,6 +66,42 @@ export class EnvReader {
     }
     if (!protocols.includes(parsed.protocol)) throw new ConfigError(key, value, `a URL with protocol ${protocols.join(' or ')}`);
     return value;
+  }
+
+  /**
+   * The contents of the file whose path is in `key`, read now, so that a missing or unreadable file
+   * stops start-up naming the variable instead of failing at the first connection.
+   */
+  file(key: string): { path: string; contents: Buffer } | undefined {
+    const path = this.env[key];
+    if (path === undefined || path === '') return undefined;
+    try {
+      if (statSync(path).isDirectory()) throw new ConfigError(key, path, 'a readable file, not a directory');
+      return { path, contents: readFileSync(path) };
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      throw new ConfigError(key, path, `a readable file (${why})`);
+    }
+  }
+
+  /**
+   * A secret, given either in `key` itself or in a file named by `<key>_FILE` (how Docker and
+   * Kubernetes mount secrets), never both. A file's trailing line break is not part of the secret.
+   * No error shows the secret: only its variable, and the path of its file.
+   */
+  secret(key: string): string | undefined {
+    const fileKey = `${key}_FILE`;
+    const value = this.env[key];
+    const file = this.file(fileKey);
+    if (file && value !== undefined && value !== '') {
+      throw ConfigError.hidden(key, `either ${key} or ${fileKey} (${file.path}), not both`);
+    }
+    if (!file) return value === '' ? undefined : value;
+    const secret = file.contents.toString('utf8').replace(/\r?\n$/, '');
+    if (secret === '') throw new ConfigError(fileKey, file.path, 'a file that holds the secret; it is empty');
+    return secret;
   }
 
   /** Comma-separated host:port list. */

@@ -1,6 +1,6 @@
-// Public API of @driftwatch/kafka: our thin wrapper over kafkajs (every codec, topics), the
-// commit-after-write consumer and dead-letter replay. What other packages use, nothing more.
-export { consoleLog, createKafka, ensureTopics, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from './kafka';
+// Public API of @driftwatch/kafka: our thin wrapper over kafkajs (every codec, topics, security),
+// the commit-after-write consumer and dead-letter replay. What other packages use, nothing more.
+export { consoleLog, createKafka, describeKafka, ensureTopics, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from './kafka';
 export {
   CommitAfterWriteConsumer,
   type ConsumerObserver,
@@ -8,4 +8,5 @@ export {
   type RejectedMessage,
   type StoreRefusal,
 } from './commit-after-write-consumer';
+export { kafkaSecurityFromEnv, type KafkaSecurity } from './security';
 export { replayDeadLetters, type ReplayFilter, type ReplayReport } from './replay';

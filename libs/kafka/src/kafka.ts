@@ -2,8 +2,10 @@ import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_CHARS, TOPIC_PREFIX_RE } from '@driftwatch/contracts';
 import { EnvReader, type Env } from '@driftwatch/env';
 import { registerCompressionCodecs } from './codecs';
+import { describeSecurity, kafkaSecurityFromEnv, type KafkaSecurity } from './security';
 
-export interface KafkaSettings {
+/** Where and how to connect; `ssl` and `sasl` (from KafkaSecurity) absent: plaintext, as before. */
+export interface KafkaSettings extends KafkaSecurity {
   brokers: string[];
   clientId: string;
   topicPrefix: string;
@@ -17,7 +19,13 @@ export function kafkaSettingsFromEnv(env: Env = process.env, clientId = 'driftwa
     clientId: read.string('KAFKA_CLIENT_ID', clientId, /^[A-Za-z0-9_.-]{1,100}$/, 'a client id matching [A-Za-z0-9_.-]{1,100}'),
     topicPrefix: read.string('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_RE, `a topic prefix matching ${TOPIC_PREFIX_CHARS}`),
     topicPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 6, { min: 1, max: 1000 }),
+    ...kafkaSecurityFromEnv(env),
   };
+}
+
+/** E.g. `127.0.0.1:9093 over SASL_SSL, SCRAM-SHA-512 as user ingest`: for logs and errors, without secrets. */
+export function describeKafka(settings: Pick<KafkaSettings, 'brokers' | 'ssl' | 'sasl'>): string {
+  return `${settings.brokers.join(',')} over ${describeSecurity(settings)}`;
 }
 
 export interface LogSink {
@@ -38,6 +46,8 @@ export function createKafka(settings: KafkaSettings, log: LogSink = consoleLog):
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.ssl !== undefined && { ssl: settings.ssl }),
+    ...(settings.sasl !== undefined && { sasl: settings.sasl }),
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 300, retries: 12, maxRetryTime: 10_000 },
     logCreator:

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import {
   DEFAULT_SKEW,
-  DEFAULT_TOPIC_PREFIX,
   LIMITS,
   topicNames,
   validateEvent,
@@ -11,7 +10,7 @@ import {
   type SkewLimits,
   type TopicNames,
 } from '@driftwatch/contracts';
-import { consoleLog, createKafka, type LogSink } from '@driftwatch/kafka';
+import { consoleLog, createKafka, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from '@driftwatch/kafka';
 import { DriftwatchBufferFullError, DriftwatchValidationError } from './errors';
 
 type TimestampInput = Date | string | number;
@@ -47,9 +46,17 @@ export interface LabelInput {
 }
 
 export interface DriftwatchClientOptions {
-  /** Kafka bootstrap servers; default from KAFKA_BROKERS or localhost:9092. */
+  /**
+   * Kafka bootstrap servers. Omitted: KAFKA_BROKERS (default localhost:9092), and with it the
+   * security variables KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_* that every driftwatch
+   * Kafka client reads, checked here (README, "Connecting to your Kafka").
+   */
   brokers?: string[];
   clientId?: string;
+  /** TLS, as kafkajs takes it (node:tls options: `ca`, `cert`, `key`, `passphrase`, ...); overrides the environment's. */
+  ssl?: KafkaSettings['ssl'];
+  /** SASL, as kafkajs takes it, e.g. `{ mechanism: 'scram-sha-512', username, password }`; overrides the environment's. */
+  sasl?: KafkaSettings['sasl'];
   topicPrefix?: string;
   /** An existing kafkajs instance instead of brokers/clientId. */
   kafka?: Kafka;
@@ -93,6 +100,22 @@ function toTimestamp(ts: TimestampInput | undefined): string | number {
   return ts;
 }
 
+/** Where and how to connect: the options, or, when they name no brokers, the environment every driftwatch client reads. */
+function kafkaSettings(options: DriftwatchClientOptions): KafkaSettings {
+  const fallbackClientId = 'driftwatch-sdk';
+  const base: KafkaSettings = options.brokers
+    ? { brokers: options.brokers, clientId: fallbackClientId, topicPrefix: 'driftwatch', topicPartitions: 1 }
+    : kafkaSettingsFromEnv(process.env, fallbackClientId);
+  return {
+    ...base,
+    clientId: options.clientId ?? base.clientId,
+    topicPrefix: options.topicPrefix ?? 'driftwatch',
+    topicPartitions: 1,
+    ...(options.ssl !== undefined && { ssl: options.ssl }),
+    ...(options.sasl !== undefined && { sasl: options.sasl }),
+  };
+}
+
 /**
  * The producer SDK serving apps import. Each log call validates the event against the same
  * schemas and limits as the ingest service (a bad call throws here, in the caller), fills
@@ -124,17 +147,7 @@ export class DriftwatchClient {
 
   constructor(options: DriftwatchClientOptions = {}) {
     this.topics = topicNames(options.topicPrefix);
-    this.kafka =
-      options.kafka ??
-      createKafka(
-        {
-          brokers: options.brokers ?? (process.env.KAFKA_BROKERS ?? 'localhost:9092').split(','),
-          clientId: options.clientId ?? 'driftwatch-sdk',
-          topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
-          topicPartitions: 1,
-        },
-        options.log,
-      );
+    this.kafka = options.kafka ?? createKafka(kafkaSettings(options), options.log);
     this.batchSize = options.batchSize ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
     this.lingerMs = options.lingerMs ?? 20;
