@@ -5,6 +5,8 @@
  * (23.0.0 and later); 21.x and 22.0 to 22.11 lack it, and loading Nest fails there with
  * ERR_REQUIRE_ESM. @nestjs/schedule 12 declares `>=20.19.0`. The root package.json and the apps'
  * declare this range (test/engines.test.ts keeps them equal to this constant).
+ * (npm ci warns that file-type 22, a dependency of @nestjs/common, wants Node >= 22: Nest imports it
+ * lazily, only in FileTypeValidator for uploads, which driftwatch does not use.)
  */
 export const SUPPORTED_NODE = '^20.19.0 || >=22.12.0';
 
