@@ -3,8 +3,8 @@
  * NestJS 12 is published as ES modules only and our apps are CommonJS, so they load it with
  * require(esm), which Node enables by default from 20.19.0 on the 20 line and from 22.12.0 on
  * (23.0.0 and later); 21.x and 22.0 to 22.11 lack it, and loading Nest fails there with
- * ERR_REQUIRE_ESM. @nestjs/schedule 12 declares `>=20.19.0`. The root package.json and the apps'
- * declare this range (test/engines.test.ts keeps them equal to this constant).
+ * ERR_REQUIRE_ESM. @nestjs/schedule 12 declares `>=20.19.0`. The root package.json's `engines`
+ * states this range (test/engines.test.ts keeps the two equal).
  * (npm ci warns that file-type 22, a dependency of @nestjs/common, wants Node >= 22: Nest imports it
  * lazily, only in FileTypeValidator for uploads, which driftwatch does not use.)
  */
