@@ -7,7 +7,7 @@ export interface WorkspacePackage {
   folder: string;
   name: string;
   kind: 'lib' | 'app';
-  /** The `@driftwatch/*` names in its package.json "dependencies". */
+  /** The `@driftwatch/*` names in its package.json "dependencies" (and "devDependencies", for libs/sdk). */
   declared: string[];
 }
 
@@ -31,8 +31,12 @@ export function workspacePackages(root: string): WorkspacePackage[] {
       const json = JSON.parse(readFileSync(manifest, 'utf8')) as {
         name: string;
         dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
       };
-      const declared = Object.keys(json.dependencies ?? {}).filter((name) => name.startsWith(SCOPE));
+      // a package that compiles workspace libs into itself (libs/sdk) declares them as devDependencies:
+      // its installed copy must not look for them in a registry
+      const names = [...Object.keys(json.dependencies ?? {}), ...Object.keys(json.devDependencies ?? {})];
+      const declared = names.filter((name) => name.startsWith(SCOPE));
       packages.push({ folder: `${kind}s/${entry}`, name: json.name, kind, declared });
     }
   }

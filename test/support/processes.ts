@@ -22,7 +22,8 @@ export class AppProcess {
     this.output = '';
     const [file, ...args] = this.command;
     const child = spawn(file!, args, {
-      env: { ...process.env, ...this.env, [this.portVariable]: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      // text logs unless a test asks for json: they are what a failing test prints for a person to read
+      env: { ...process.env, LOG_FORMAT: 'text', ...this.env, [this.portVariable]: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -14,7 +14,7 @@ import {
   type ClickHouse,
   type TableRow,
 } from '@driftwatch/clickhouse';
-import { CommitAfterWriteConsumer, createKafka, describeKafka, ensureTopics, type DecodeResult, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
+import { CommitAfterWriteConsumer, createKafka, describeKafka, ensureTopics, type DecodeResult, type LogSink, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
 import { IngestMetrics } from './metrics';
 import { IngestSettings } from './settings.token';
 
@@ -34,7 +34,12 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     await ensureDatabase(settings.clickhouse);
     const report = await migrate(this.ch);
     if (report.applied.length) this.logger.log(`applied migrations: ${report.applied.join(', ')}`);
-    const log = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
+    // kafkajs and the consumer log through Nest's logger, with their fields (topic, partition, offset, groupId)
+    const log: LogSink = {
+      log: (m, fields) => this.logger.log(m, fields),
+      warn: (m, fields) => this.logger.warn(m, fields),
+      error: (m, fields) => this.logger.error(m, fields),
+    };
     const kafka = createKafka(settings.kafka, log);
     const topics = topicNames(settings.kafka.topicPrefix);
     const where = describeKafka(settings.kafka);
@@ -66,7 +71,10 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
             })),
           ]);
           // dead-letter rows are made storable by deadLetterRow; should one be refused all the same, the dead-letter topic still has it
-          for (const r of refused) if (r.index >= accepted.length) this.logger.error(`a dead_letters row was refused: ${r.reason}`);
+          for (const r of refused) {
+            const source = r.index >= accepted.length ? rejected[r.index - accepted.length] : undefined;
+            if (source) this.logger.error(`a dead_letters row was refused: ${r.reason}`, { topic: source.topic, partition: source.partition, offset: source.offset });
+          }
           return refused.filter((r) => r.index < accepted.length);
         },
       },

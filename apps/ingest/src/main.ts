@@ -1,13 +1,15 @@
+import './supported-node';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { runService } from '@driftwatch/runtime';
 import { IngestModule } from './ingest.module';
 import { ingestSettingsFromEnv } from './settings';
 
 /** Ingest service: Kafka topics -> ClickHouse raw tables. SIGTERM/SIGINT: stop fetching, flush, commit, exit 0. */
-async function main(): Promise<void> {
+runService('ingest', async (logger) => {
   const settings = ingestSettingsFromEnv(); // fail fast, before Nest starts, on a bad environment
-  const app = await NestFactory.create(IngestModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(IngestModule, { logger });
   await app.listen(settings.httpPort, settings.httpHost);
   Logger.log(`http on ${settings.httpHost}:${settings.httpPort} (/health/live, /health/ready, /metrics)`, 'ingest');
   let closing = false;
@@ -30,9 +32,4 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-main().catch((err: Error) => {
-  console.error(`driftwatch ingest failed to start: ${err.message}`);
-  process.exit(1);
 });

@@ -2,6 +2,7 @@ import { EnvReader, type Env } from '@driftwatch/env';
 import { clickhouseSettingsFromEnv, type ClickHouseSettings } from '@driftwatch/clickhouse';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '@driftwatch/kafka';
 import { LIMITS, type SkewLimits } from '@driftwatch/contracts';
+import { logSettingsFromEnv, type LogSettings } from '@driftwatch/runtime';
 
 export interface IngestSettings {
   kafka: KafkaSettings;
@@ -16,6 +17,7 @@ export interface IngestSettings {
   httpHost: string;
   httpPort: number;
   shutdownTimeoutMs: number;
+  log: LogSettings;
 }
 
 /** Every environment variable the ingest service reads, validated at start-up. */
@@ -37,5 +39,6 @@ export function ingestSettingsFromEnv(env: Env = process.env): IngestSettings {
     httpHost: read.string('HTTP_HOST', '127.0.0.1'),
     httpPort: read.int('INGEST_HTTP_PORT', 3001, { min: 0, max: 65_535 }),
     shutdownTimeoutMs: read.int('INGEST_SHUTDOWN_TIMEOUT_MS', 30_000, { min: 1000 }),
+    log: logSettingsFromEnv(env),
   };
 }

@@ -76,10 +76,11 @@ export class AlertingService {
         drift: outcome.drift ?? [],
         health: outcome.health ?? [],
       });
-      for (const e of events.filter((e) => e.notify)) this.logger.log(`alert ${e.alertKey}: ${e.notify} (${e.condition})`);
-      if (queued.length) this.logger.log(`monitor ${spec.name}: ${queued.length} notifications queued (${queued.map((q) => q.channel).join(', ')})`);
+      const run = { monitor: spec.name, model: spec.model, runId: outcome.runId };
+      for (const e of events.filter((e) => e.notify)) this.logger.log(`alert ${e.alertKey}: ${e.notify} (${e.condition})`, run);
+      if (queued.length) this.logger.log(`monitor ${spec.name}: ${queued.length} notifications queued (${queued.map((q) => q.channel).join(', ')})`, run);
     } catch (err) {
-      this.logger.error(`monitor ${spec.name}: alert rules of run ${outcome.runId} failed: ${(err as Error).message}`);
+      this.logger.error(`monitor ${spec.name}: alert rules of run ${outcome.runId} failed: ${(err as Error).message}`, { monitor: spec.name, model: spec.model, runId: outcome.runId });
     }
   }
 
@@ -87,7 +88,7 @@ export class AlertingService {
     this.deliveries?.inc({ channel: record.channel, status: record.status });
     if (record.status === 'failed') {
       this.failed?.inc({ channel: record.channel });
-      this.logger.error(`delivery ${record.deliveryId} to ${record.channel} failed: ${record.error}`);
+      this.logger.error(`delivery ${record.deliveryId} to ${record.channel} failed: ${record.error}`, { model: record.model, runId: record.runId, channel: record.channel });
     }
     if (record.attempt === 1 && record.runEndedMs > 0) this.firstAttempt?.observe({ channel: record.channel }, (record.attemptedMs - record.runEndedMs) / 1000);
   }

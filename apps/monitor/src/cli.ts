@@ -1,106 +1,168 @@
 /**
- * driftwatch command line (npm run driftwatch -- <command>):
- *   baseline import --model M --name N --file F.csv|F.jsonl [--prediction-column C] [--psi-bins 10]
- *   run --monitor NAME [--config monitors.yaml] [--at ISO-8601]    one run now (or for the window ending at --at)
- *   dead-letters replay [--code C1,C2] [--since ISO] [--until ISO] [--dry-run true]
- *                                  send dead letters back to their topics, e.g. after fixing a producer or raising a limit
+ * driftwatch command line (npm run driftwatch -- <command>; `--help` lists the commands, and
+ * `<command> --help` its options). Each command checks its whole command line, its environment
+ * and its input files first, and only then touches ClickHouse or Kafka: a mistyped command writes
+ * nothing. Exit statuses: EXIT in ./cli-args.
  */
-import { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, migrate } from '@driftwatch/clickhouse';
-import { loadMonitorConfig } from '@driftwatch/config';
-import { DEAD_LETTER_HEADERS, LIMITS, NAME_RE, topicNames } from '@driftwatch/contracts';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  clickhouseSettingsFromEnv,
+  createClickHouse,
+  ensureDatabase,
+  migrate,
+  type ClickHouse,
+  type ClickHouseSettings,
+} from '@driftwatch/clickhouse';
+import { loadMonitorConfig, MonitorConfigError } from '@driftwatch/config';
+import { ConfigError } from '@driftwatch/env';
+import { DEAD_LETTER_HEADERS, LIMITS, NAME_RE, REJECT_CODES, topicNames } from '@driftwatch/contracts';
 import { createKafka, describeKafka, kafkaSettingsFromEnv, replayDeadLetters } from '@driftwatch/kafka';
 import { baselineFromRecords, PREDICTION_FEATURE, readDataset, runMonitor, saveBaseline } from '@driftwatch/drift';
 import { formatNumber } from '@driftwatch/format';
+import { unsupportedNodeMessage } from '@driftwatch/runtime';
+import { COMMANDS, EXIT, helpText, intOption, parseCommandLine, timeOption, UsageError } from './cli-args';
 
-function options(args: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 2) {
-    const key = args[i]!;
-    if (!key.startsWith('--') || args[i + 1] === undefined) throw new Error(`expected --option value pairs, got '${key}'`);
-    out.set(key.slice(2), args[i + 1]!);
-  }
-  return out;
+/**
+ * Relative paths are the caller's: `npm run driftwatch` runs this from the repository root, and
+ * npm keeps the directory it was started in as INIT_CWD.
+ */
+function callerPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.env.INIT_CWD || process.cwd(), path);
 }
 
-function required(opts: Map<string, string>, key: string): string {
-  const v = opts.get(key);
-  if (!v) throw new Error(`--${key} is required`);
-  return v;
+/** An input file that exists and is a file, else a usage error naming the path as resolved. */
+function inputFile(option: string, path: string, command: (typeof COMMANDS)[keyof typeof COMMANDS]): string {
+  const absolute = callerPath(path);
+  if (!existsSync(absolute) || !statSync(absolute).isFile())
+    throw new UsageError(`--${option} '${path}': no such file (${absolute})`, command);
+  return absolute;
 }
 
-function timeOption(opts: Map<string, string>, key: string): number | undefined {
-  const v = opts.get(key);
-  if (v === undefined) return undefined;
-  const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) throw new Error(`--${key} '${v}' is not an ISO-8601 date-time`);
-  return ms;
-}
-
-async function replay(rest: string[]): Promise<void> {
-  const opts = options(rest);
-  const dryRun = opts.get('dry-run') === 'true';
-  const settings = kafkaSettingsFromEnv(process.env, 'driftwatch-cli');
-  const report = await replayDeadLetters(createKafka(settings), {
-    deadLetterTopic: topicNames(settings.topicPrefix).deadLetter,
-    headers: DEAD_LETTER_HEADERS,
-    filter: { codes: opts.get('code')?.split(','), sinceMs: timeOption(opts, 'since'), untilMs: timeOption(opts, 'until') },
-    dryRun,
-  }).catch((err: Error) => {
-    throw new Error(`Kafka ${describeKafka(settings)}: ${err.message}`, { cause: err });
-  });
-  const matched = Object.values(report.byCode).reduce((a, b) => a + b, 0);
-  const codes = Object.entries(report.byCode).map(([code, n]) => `${code} ${formatNumber(n)}`).join(', ');
-  console.log(`${dryRun ? 'would replay' : 'replayed'} ${formatNumber(dryRun ? matched : report.replayed)} of ${formatNumber(report.scanned)} dead letters${codes ? ` (${codes})` : ''}`);
-}
-
-async function main(argv: string[]): Promise<void> {
-  const [group, command, ...rest] = argv;
-  if (group === 'dead-letters' && command === 'replay') return replay(rest);
-  const settings = clickhouseSettingsFromEnv();
+/** Connects, creates the database and applies migrations, then runs `work`: only ever after every check passed. */
+async function withClickHouse<T>(settings: ClickHouseSettings, work: (ch: ClickHouse) => Promise<T>): Promise<T> {
   await ensureDatabase(settings);
   const ch = createClickHouse(settings);
   try {
     await migrate(ch);
-    if (group === 'baseline' && command === 'import') {
-      const opts = options(rest);
-      const model = required(opts, 'model');
-      const name = required(opts, 'name');
-      for (const [k, v] of [['model', model], ['name', name]]) if (!NAME_RE.test(v!)) throw new Error(`--${k} '${v}' must match ${LIMITS.namePattern}`);
-      const file = required(opts, 'file');
-      const predictionColumn = opts.get('prediction-column');
-      const records = readDataset(file).map((r) => {
-        if (!predictionColumn || !(predictionColumn in r)) return r;
-        const { [predictionColumn]: prediction, ...features } = r;
-        return { ...features, [PREDICTION_FEATURE]: prediction };
-      });
-      const baseline = baselineFromRecords(name, model, `dataset:${file}`, records, { psiBins: Number(opts.get('psi-bins') ?? 10) });
-      await saveBaseline(ch, baseline);
-      console.log(`baseline ${baseline.id}: ${formatNumber(records.length)} records, features ${[...baseline.features.values()].map((f) => `${f.feature} (${f.kind})`).join(', ')}`);
-      return;
-    }
-    if (group === 'run') {
-      const opts = options([command ?? '', ...rest].filter(Boolean));
-      const config = loadMonitorConfig(opts.get('config') ?? process.env.MONITOR_CONFIG ?? 'monitors.yaml');
-      const name = required(opts, 'monitor');
-      const spec = config.monitors.find((m) => m.name === name);
-      if (!spec) throw new Error(`no monitor '${name}' in the config (have: ${config.monitors.map((m) => m.name).join(', ')})`);
-      const at = opts.get('at');
-      const endMs = at ? Date.parse(at) : Math.floor(Date.now() / 1000) * 1000;
-      if (!Number.isFinite(endMs)) throw new Error(`--at '${at}' is not an ISO-8601 date-time`);
-      const outcome = await runMonitor(ch, spec, endMs);
-      console.log(JSON.stringify(outcome));
-      if (outcome.status !== 'ok') process.exitCode = 1;
-      return;
-    }
-    throw new Error(
-      'usage: baseline import --model M --name N --file F [--prediction-column C] | run --monitor NAME [--config F] [--at ISO] | dead-letters replay [--code C] [--since ISO] [--until ISO] [--dry-run true]',
-    );
+    return await work(ch);
   } finally {
     await ch.close();
   }
 }
 
+async function baselineImport(options: Map<string, string>): Promise<void> {
+  const command = COMMANDS.baselineImport;
+  const model = options.get('model')!;
+  const name = options.get('name')!;
+  for (const [key, value] of [
+    ['model', model],
+    ['name', name],
+  ] as const) {
+    if (!NAME_RE.test(value)) throw new UsageError(`--${key} '${value}' must match ${LIMITS.namePattern}`, command);
+  }
+  const psiBins = intOption(options, 'psi-bins', 10, 2, 100, command);
+  const file = options.get('file')!;
+  const path = inputFile('file', file, command);
+  const settings = clickhouseSettingsFromEnv();
+  const predictionColumn = options.get('prediction-column');
+  const records = readDataset(path).map((r) => {
+    if (!predictionColumn || !(predictionColumn in r)) return r;
+    const { [predictionColumn]: prediction, ...features } = r;
+    return { ...features, [PREDICTION_FEATURE]: prediction };
+  });
+  const baseline = baselineFromRecords(name, model, `dataset:${file}`, records, { psiBins });
+  await withClickHouse(settings, (ch) => saveBaseline(ch, baseline));
+  console.log(
+    `baseline ${baseline.id}: ${formatNumber(records.length)} records, features ${[...baseline.features.values()].map((f) => `${f.feature} (${f.kind})`).join(', ')}`,
+  );
+}
+
+async function run(options: Map<string, string>): Promise<void> {
+  const command = COMMANDS.run;
+  const name = options.get('monitor')!;
+  const atMs = timeOption(options, 'at', command);
+  const settings = clickhouseSettingsFromEnv();
+  const config = loadMonitorConfig(
+    callerPath(options.get('config') ?? (process.env.MONITOR_CONFIG || 'monitors.yaml')),
+  );
+  const spec = config.monitors.find((m) => m.name === name);
+  if (!spec)
+    throw new UsageError(
+      `--monitor '${name}': no such monitor in the config (it has: ${config.monitors.map((m) => m.name).join(', ')})`,
+      command,
+    );
+  const endMs = atMs ?? Math.floor(Date.now() / 1000) * 1000;
+  const outcome = await withClickHouse(settings, (ch) => runMonitor(ch, spec, endMs));
+  console.log(JSON.stringify(outcome));
+  if (outcome.status !== 'ok') process.exitCode = EXIT.runtime;
+}
+
+async function replay(options: Map<string, string>): Promise<void> {
+  const command = COMMANDS.deadLettersReplay;
+  const codes = options
+    .get('code')
+    ?.split(',')
+    .map((c) => c.trim());
+  const unknown = codes?.filter((c) => !(REJECT_CODES as readonly string[]).includes(c));
+  if (unknown?.length)
+    throw new UsageError(
+      `--code '${unknown.join(',')}': not a refusal code (codes: ${REJECT_CODES.join(', ')})`,
+      command,
+    );
+  const filter = {
+    codes,
+    sinceMs: timeOption(options, 'since', command),
+    untilMs: timeOption(options, 'until', command),
+  };
+  const dryRun = options.get('dry-run') === 'true';
+  const settings = kafkaSettingsFromEnv(process.env, 'driftwatch-cli');
+  const report = await replayDeadLetters(createKafka(settings), {
+    deadLetterTopic: topicNames(settings.topicPrefix).deadLetter,
+    headers: DEAD_LETTER_HEADERS,
+    filter,
+    dryRun,
+  }).catch((err: Error) => {
+    throw new Error(`Kafka ${describeKafka(settings)}: ${err.message}`, { cause: err });
+  });
+  const matched = Object.values(report.byCode).reduce((a, b) => a + b, 0);
+  const byCode = Object.entries(report.byCode)
+    .map(([code, n]) => `${code} ${formatNumber(n)}`)
+    .join(', ');
+  console.log(
+    `${dryRun ? 'would replay' : 'replayed'} ${formatNumber(dryRun ? matched : report.replayed)} of ${formatNumber(report.scanned)} dead letters${byCode ? ` (${byCode})` : ''}`,
+  );
+}
+
+async function main(argv: string[]): Promise<void> {
+  const parsed = parseCommandLine(argv);
+  if (parsed.help) {
+    process.stdout.write(helpText(parsed.command));
+    return;
+  }
+  if (parsed.command === 'baselineImport') return baselineImport(parsed.options);
+  if (parsed.command === 'run') return run(parsed.options);
+  return replay(parsed.options);
+}
+
+/** The exit status for an error, and what to print for it. */
+function failure(err: Error): [number, string] {
+  if (err instanceof UsageError) {
+    const help = err.command ? `driftwatch ${err.command.words.join(' ')} --help` : 'driftwatch --help';
+    return [EXIT.usage, `driftwatch: ${err.message}\nRun '${help}' for usage.`];
+  }
+  if (err instanceof ConfigError || err instanceof MonitorConfigError)
+    return [EXIT.config, `driftwatch: ${err.message}`];
+  return [EXIT.runtime, `driftwatch: ${err.message}`];
+}
+
+const unsupported = unsupportedNodeMessage('driftwatch');
+if (unsupported) {
+  console.error(unsupported);
+  process.exit(EXIT.config);
+}
 main(process.argv.slice(2)).catch((err: Error) => {
-  console.error(`driftwatch: ${err.message}`);
-  process.exit(1);
+  const [status, message] = failure(err);
+  console.error(message);
+  process.exit(status);
 });

@@ -1,13 +1,15 @@
+import './supported-node';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { runService } from '@driftwatch/runtime';
 import { MonitorModule } from './monitor.module';
 import { monitorSettingsFromEnv } from './settings';
 
 /** Monitor service: scheduled drift and health runs. A bad environment or config file stops it here. */
-async function main(): Promise<void> {
+runService('monitor', async (logger) => {
   const settings = monitorSettingsFromEnv();
-  const app = await NestFactory.create(MonitorModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(MonitorModule, { logger });
   await app.listen(settings.httpPort, settings.httpHost);
   Logger.log(`http on ${settings.httpHost}:${settings.httpPort}; ${settings.config.monitors.length} monitors from ${settings.configPath}`, 'monitor');
   let closing = false;
@@ -18,9 +20,4 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-}
-
-main().catch((err: Error) => {
-  console.error(`driftwatch monitor failed to start: ${err.message}`);
-  process.exit(1);
 });

@@ -55,7 +55,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
       this.schedules.addCronJob(name, job);
       this.jobNames.push(name);
       job.start();
-      this.logger.log(`monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`);
+      this.logger.log(`monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`, { monitor: spec.name, model: spec.model });
     }
     this.started = true;
   }
@@ -69,14 +69,15 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     const outcome = await this.runs.tick(spec, endMs);
     this.runsTotal.inc({ monitor: spec.name, status: outcome.status });
     if (outcome.status === 'skipped') {
-      this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`);
+      this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`, { monitor: spec.name, model: spec.model, runId: outcome.runId });
       await recordRun(this.ch, spec, outcome, endMs, Date.now()).catch(() => undefined);
       return outcome;
     }
     this.runSeconds.observe({ monitor: spec.name }, outcome.durationMs / 1000);
     this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
-    if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`);
-    else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`);
+    const run = { monitor: spec.name, model: spec.model, runId: outcome.runId };
+    if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`, run);
+    else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`, run);
     return outcome;
   }
 
@@ -87,7 +88,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     const time = new CronTime(spec.schedule, 'UTC');
     const missed = missedTicks((ms) => time.getNextDateFrom(new Date(ms)).toMillis(), last, Date.now(), spec.maxCatchUp);
     for (const endMs of missed) await this.tick(spec, endMs);
-    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${missed.length} missed runs (at most ${spec.maxCatchUp})`);
+    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${missed.length} missed runs (at most ${spec.maxCatchUp})`, { monitor: spec.name, model: spec.model });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import { loadMonitorConfig, type MonitorConfig } from '@driftwatch/config';
 import { EnvReader, type Env } from '@driftwatch/env';
 import { clickhouseSettingsFromEnv, type ClickHouseSettings } from '@driftwatch/clickhouse';
 import { smtpSettingsFromEnv, type SmtpSettings } from '@driftwatch/alerting';
+import { logSettingsFromEnv, type LogSettings } from '@driftwatch/runtime';
 
 export interface MonitorAppSettings {
   clickhouse: ClickHouseSettings;
@@ -11,6 +12,7 @@ export interface MonitorAppSettings {
   httpPort: number;
   /** Present when some channel sends email. */
   smtp?: SmtpSettings;
+  log: LogSettings;
 }
 
 /** Environment and monitor config, validated before anything starts. */
@@ -26,6 +28,7 @@ export function monitorSettingsFromEnv(env: Env = process.env): MonitorAppSettin
     ...(sendsEmail ? { smtp: smtpSettingsFromEnv(env) } : {}),
     httpHost: read.string('HTTP_HOST', '127.0.0.1'),
     httpPort: read.int('MONITOR_HTTP_PORT', 3002, { min: 0, max: 65_535 }),
+    log: logSettingsFromEnv(env),
   };
 }
 

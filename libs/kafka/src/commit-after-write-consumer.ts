@@ -226,7 +226,7 @@ export class CommitAfterWriteConsumer<T> {
       this.restarts = 0;
       this.assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p))));
       const owned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => `${topic} [${partitions.join(',')}]`);
-      this.log.log(`joined group ${payload.groupId}: ${owned.join(', ') || 'no partitions'}`);
+      this.log.log(`joined group ${payload.groupId}: ${owned.join(', ') || 'no partitions'}`, { groupId: payload.groupId });
       // kafkajs forgets a pause when the group is joined again: a full buffer must stay paused
       if (this.paused) consumer.pause(this.options.topics.map((topic) => ({ topic })));
     });
@@ -235,7 +235,7 @@ export class CommitAfterWriteConsumer<T> {
       this.joined = false;
       this.downSince ??= Date.now();
       this.lastError = `consumer crashed: ${payload.error.message}${payload.restart ? ' (kafkajs restarts it)' : ' (restarting it)'}`;
-      this.log.error(this.lastError);
+      this.log.error(this.lastError, { groupId: this.options.groupId });
       this.options.observer?.crashed?.(payload.restart);
       if (!payload.restart) this.scheduleRestart();
     });
@@ -417,6 +417,9 @@ export class CommitAfterWriteConsumer<T> {
         deadLetterAttempts = 0;
         for (const r of batch.rejected) observer?.deadLettered?.(r.topic, r.code);
         this.log.warn(`${refusals.length} messages refused by the store for their content; dead-lettering them`);
+        for (const r of batch.rejected.slice(0, 10)) {
+          this.log.warn(`store refused a message: ${r.reason}`, { topic: r.topic, partition: r.partition, offset: r.offset });
+        }
       } catch (err) {
         attempt++;
         this.storeHealthy = false;
@@ -469,7 +472,7 @@ export class CommitAfterWriteConsumer<T> {
       }
     } catch (err) {
       this.lastCommitFailureMs = Date.now();
-      this.log.warn(`offset commit failed, will retry: ${(err as Error).message}`);
+      this.log.warn(`offset commit failed, will retry: ${(err as Error).message}`, { groupId: this.options.groupId, offsets });
     }
   }
 

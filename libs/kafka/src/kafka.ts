@@ -28,16 +28,19 @@ export function describeKafka(settings: Pick<KafkaSettings, 'brokers' | 'ssl' | 
   return `${settings.brokers.join(',')} over ${describeSecurity(settings)}`;
 }
 
+/** Where Kafka code logs; `fields` say what a line is about (topic, partition, offset, groupId, broker). */
 export interface LogSink {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  log(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
 }
 
+const withFields = (m: string, fields?: Record<string, unknown>) => (fields ? `${m} ${JSON.stringify(fields)}` : m);
+
 export const consoleLog: LogSink = {
-  log: (m) => console.log(m),
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
+  log: (m, f) => console.log(withFields(m, f)),
+  warn: (m, f) => console.warn(withFields(m, f)),
+  error: (m, f) => console.error(withFields(m, f)),
 };
 
 /** kafkajs that reads every Kafka codec, with its log lines routed to ours (warnings and errors only; kafkajs is chatty). */
@@ -52,11 +55,11 @@ export function createKafka(settings: KafkaSettings, log: LogSink = consoleLog):
     retry: { initialRetryTime: 300, retries: 12, maxRetryTime: 10_000 },
     logCreator:
       () =>
-      ({ level, log: entry }: LogEntry) => {
-        const { message, ...rest } = entry;
-        const line = `kafkajs: ${message} ${JSON.stringify(rest)}`;
-        if (level === logLevel.ERROR) log.error(line);
-        else if (level === logLevel.WARN) log.warn(line);
+      ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, timestamp: _t, logger: _l, ...rest } = entry;
+        const fields = { namespace, ...rest }; // topic, partition, groupId, broker, error, retryCount, ...
+        if (level === logLevel.ERROR) log.error(`kafkajs: ${message}`, fields);
+        else if (level === logLevel.WARN) log.warn(`kafkajs: ${message}`, fields);
       },
   });
 }

@@ -1,2 +1,0 @@
-// Entry for require('@driftwatch/sdk'): the root build (npm run build) compiles src/ into dist/.
-module.exports = require('../../dist/libs/sdk/src/index.js');
