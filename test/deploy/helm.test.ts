@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import type { Env } from '@driftwatch/config';
+import type { Env } from '@driftwatch/env';
 import { ingestSettingsFromEnv } from '../../apps/ingest/src/settings';
 import { monitorSettingsFromEnv } from '../../apps/monitor/src/settings';
 import { repoRoot } from '../support/paths';
