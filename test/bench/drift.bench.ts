@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     started = performance.now();
     await load(BASELINE_EVENTS, EVENTS, window.startMs, true);
     const windowLoadS = (performance.now() - started) / 1000;
-    log(`loaded ${BASELINE_EVENTS} baseline events in ${baselineLoadS.toFixed(1)} s, ${EVENTS} window events in ${windowLoadS.toFixed(1)} s (predictions, with migration 004's materialized views)`);
+    log(
+      `loaded ${BASELINE_EVENTS} baseline events in ${baselineLoadS.toFixed(1)} s, ${EVENTS} window events in ${windowLoadS.toFixed(1)} s (predictions, with migration 004's materialized views)`,
+    );
     // the cost moved to insert time: the same window events into a copy of the table that has no
     // materialized views (migration 004's views pre-aggregate every insert into predictions)
     await box.ch.command(`CREATE TABLE predictions_without_views AS predictions`);
@@ -60,21 +62,37 @@ async function main(): Promise<void> {
     await load(BASELINE_EVENTS, EVENTS, window.startMs, true, 'predictions_without_views');
     const plainLoadS = (performance.now() - started) / 1000;
     await box.ch.command(`DROP TABLE predictions_without_views`);
-    log(`the same ${EVENTS} window events into a copy of predictions without the views: ${plainLoadS.toFixed(1)} s (insert cost of the views: +${(windowLoadS - plainLoadS).toFixed(1)} s)`);
+    log(
+      `the same ${EVENTS} window events into a copy of predictions without the views: ${plainLoadS.toFixed(1)} s (insert cost of the views: +${(windowLoadS - plainLoadS).toFixed(1)} s)`,
+    );
     await box.ch.command(`OPTIMIZE TABLE predictions FINAL`).catch(() => undefined);
     const sizes = await box.ch.query<{ table: string; rows: string; parts: string; bytes: string }>(
       `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = currentDatabase() AND active AND table IN ('predictions', 'numeric_histograms', 'category_counts', 'event_copies') GROUP BY table ORDER BY table`,
     );
-    log(`stored: ${sizes.map((t) => `${t.table} ${t.rows} rows in ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(1)} MiB`).join('; ')}`);
+    log(
+      `stored: ${sizes.map((t) => `${t.table} ${t.rows} rows in ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(1)} MiB`).join('; ')}`,
+    );
     started = performance.now();
     const baseline = await baselineFromRange(box.ch, 'bench', 'bench', baselineRange);
-    log(`baseline from ${BASELINE_EVENTS} events: ${baseline.id} (${baseline.features.size} features) in ${(performance.now() - started).toFixed(0)} ms`);
+    log(
+      `baseline from ${BASELINE_EVENTS} events: ${baseline.id} (${baseline.features.size} features) in ${(performance.now() - started).toFixed(0)} ms`,
+    );
 
     const job: RunPlan = {
-      runId: 'bench', monitor: 'bench', model: 'bench', window, baseline, features: 'all', excludeFeatures: [], prediction: false,
-      numericMethods: ['psi', 'ks'], categoricalMethods: ['psi', 'chi2'],
+      runId: 'bench',
+      monitor: 'bench',
+      model: 'bench',
+      window,
+      baseline,
+      features: 'all',
+      excludeFeatures: [],
+      prediction: false,
+      numericMethods: ['psi', 'ks'],
+      categoricalMethods: ['psi', 'chi2'],
       thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: null, wasserstein: null },
-      minSamples: 100, segmentByVersion: true, latency: true,
+      minSamples: 100,
+      segmentByVersion: true,
+      latency: true,
     };
     const where = `model = 'bench' AND ts >= toDateTime(${literal(formatDateTime(window.startMs))}, 'UTC') AND ts < toDateTime(${literal(formatDateTime(window.endMs))}, 'UTC')`;
     // the columns a run reads (the run counts without FINAL, so the floor has none either)
@@ -99,7 +117,9 @@ async function main(): Promise<void> {
       : box.ch;
     const [result, runMs] = await timed(() => computeResults(traced, job));
     const breached = result.drift.filter((r) => r.breached && r.model_version === ALL_VERSIONS);
-    log(`drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`);
+    log(
+      `drift run: ${result.drift.length} drift rows, ${result.health.length} health rows in ${runMs.toFixed(0)} ms; breached (all versions): ${breached.map((r) => `${r.feature}/${r.method}`).join(' ')}`,
+    );
     log(`floor (one scan of the same columns): ${floorMs.toFixed(0)} ms`);
 
     // the naive way: rows into Node, the same libs/stats functions
@@ -108,13 +128,19 @@ async function main(): Promise<void> {
     const categorical = Array.from({ length: 5 }, () => new Map<string, number>());
     const latencies = new Float64Array(EVENTS);
     let i = 0;
-    await fetchRows(box.env.CLICKHOUSE_URL!, box.name, `SELECT num_values, cat_values, latency_ms FROM predictions FINAL WHERE ${where} FORMAT JSONEachRow`, (row) => {
-      const r = JSON.parse(row) as { num_values: number[]; cat_values: string[]; latency_ms: number };
-      for (let f = 0; f < 20; f++) numeric[f]![i] = r.num_values[f]!;
-      for (let f = 0; f < 5; f++) categorical[f]!.set(r.cat_values[f]!, (categorical[f]!.get(r.cat_values[f]!) ?? 0) + 1);
-      latencies[i] = r.latency_ms;
-      i++;
-    });
+    await fetchRows(
+      box.env.CLICKHOUSE_URL!,
+      box.name,
+      `SELECT num_values, cat_values, latency_ms FROM predictions FINAL WHERE ${where} FORMAT JSONEachRow`,
+      (row) => {
+        const r = JSON.parse(row) as { num_values: number[]; cat_values: string[]; latency_ms: number };
+        for (let f = 0; f < 20; f++) numeric[f]![i] = r.num_values[f]!;
+        for (let f = 0; f < 5; f++)
+          categorical[f]!.set(r.cat_values[f]!, (categorical[f]!.get(r.cat_values[f]!) ?? 0) + 1);
+        latencies[i] = r.latency_ms;
+        i++;
+      },
+    );
     for (let f = 0; f < 20; f++) {
       const base = baseline.features.get(`num_${f}`)!;
       const cur = numeric[f]!.subarray(0, i);
@@ -124,7 +150,10 @@ async function main(): Promise<void> {
     }
     for (let f = 0; f < 5; f++) {
       const base = baseline.features.get(`cat_${f}`)!;
-      chiSquareTest(Object.fromEntries(base.categories.map((c, k) => [c, base.categoryCounts[k]!])), Object.fromEntries(categorical[f]!));
+      chiSquareTest(
+        Object.fromEntries(base.categories.map((c, k) => [c, base.categoryCounts[k]!])),
+        Object.fromEntries(categorical[f]!),
+      );
     }
     latencies.subarray(0, i).sort();
     const naiveMs = performance.now() - naiveStart;
@@ -132,12 +161,22 @@ async function main(): Promise<void> {
 
     // at-least-once delivery: after a consumer restart some events are stored twice. Redeliver
     // ~1,000 events spread over the window and run again: same results, and what the correction costs
-    await box.ch.command(`INSERT INTO predictions SELECT * FROM predictions WHERE ${where} AND cityHash64(event_id) % 10000 = 0`);
-    const [{ dups }] = (await box.ch.query<{ dups: string }>(`SELECT toString(count() - uniqExact(event_id)) AS dups FROM predictions WHERE ${where}`)) as [{ dups: string }];
+    await box.ch.command(
+      `INSERT INTO predictions SELECT * FROM predictions WHERE ${where} AND cityHash64(event_id) % 10000 = 0`,
+    );
+    const [{ dups }] = (await box.ch.query<{ dups: string }>(
+      `SELECT toString(count() - uniqExact(event_id)) AS dups FROM predictions WHERE ${where}`,
+    )) as [{ dups: string }];
     const [again, dupRunMs] = await timed(() => computeResults(traced, { ...job, runId: 'bench-dups' }));
-    const same = JSON.stringify(again.drift.map((r) => ({ ...r, run_id: '', computed_at: '' }))) === JSON.stringify(result.drift.map((r) => ({ ...r, run_id: '', computed_at: '' })));
-    log(`drift run with ${dups} redelivered events in the window: ${dupRunMs.toFixed(0)} ms (ratio ${(dupRunMs / floorMs).toFixed(2)}); results ${same ? 'identical to the run without them' : 'DIFFERENT'}`);
-    console.log(`drift_run_ms=${runMs.toFixed(0)} floor_ms=${floorMs.toFixed(0)} ratio=${(runMs / floorMs).toFixed(2)} naive_ms=${naiveMs.toFixed(0)}`);
+    const same =
+      JSON.stringify(again.drift.map((r) => ({ ...r, run_id: '', computed_at: '' }))) ===
+      JSON.stringify(result.drift.map((r) => ({ ...r, run_id: '', computed_at: '' })));
+    log(
+      `drift run with ${dups} redelivered events in the window: ${dupRunMs.toFixed(0)} ms (ratio ${(dupRunMs / floorMs).toFixed(2)}); results ${same ? 'identical to the run without them' : 'DIFFERENT'}`,
+    );
+    console.log(
+      `drift_run_ms=${runMs.toFixed(0)} floor_ms=${floorMs.toFixed(0)} ratio=${(runMs / floorMs).toFixed(2)} naive_ms=${naiveMs.toFixed(0)}`,
+    );
   } finally {
     if (process.env.KEEP_DB) log(`kept database ${box.name}`);
     else await box.cleanup();

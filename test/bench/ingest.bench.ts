@@ -37,8 +37,17 @@ async function main(): Promise<void> {
   const box = await sandbox('bench', PARTITIONS);
   const log = (m: string) => console.log(`[bench] ${m}`);
   try {
-    log(`producing ${EVENTS} events (20 numeric + 5 categorical features) into ${box.topics.prediction} (${PARTITIONS} partitions)`);
-    const sdk = new DriftwatchClient({ brokers: box.connection.brokers, ...box.connection.security, topicPrefix: box.name, batchSize: 2000, maxInFlight: 8, maxBufferedEvents: 50_000 });
+    log(
+      `producing ${EVENTS} events (20 numeric + 5 categorical features) into ${box.topics.prediction} (${PARTITIONS} partitions)`,
+    );
+    const sdk = new DriftwatchClient({
+      brokers: box.connection.brokers,
+      ...box.connection.security,
+      topicPrefix: box.name,
+      batchSize: 2000,
+      maxInFlight: 8,
+      maxBufferedEvents: 50_000,
+    });
     const t0 = Date.now();
     for (let seq = 0; seq < EVENTS; seq++) {
       for (;;) {
@@ -53,26 +62,43 @@ async function main(): Promise<void> {
     }
     await sdk.close(600_000);
     const produceMs = Date.now() - t0;
-    log(`produced in ${(produceMs / 1000).toFixed(1)} s (${Math.round(EVENTS / (produceMs / 1000))} events/s through the SDK)`);
+    log(
+      `produced in ${(produceMs / 1000).toFixed(1)} s (${Math.round(EVENTS / (produceMs / 1000))} events/s through the SDK)`,
+    );
 
     // --- driftwatch ingest service ---
     const ingest = new IngestProcess({ ...box.env });
     await ingest.start();
-    const startedConsuming = await waitFor('first message consumed', async () => ((await ingest.metric('driftwatch_ingest_consumed_total').catch(() => 0)) > 0 ? Date.now() : undefined), 120_000, 10);
-    await waitFor('all rows visible', async () => {
-      const [r] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions`);
-      return Number(r!.n) >= EVENTS;
-    }, 1_800_000, 100);
+    const startedConsuming = await waitFor(
+      'first message consumed',
+      async () =>
+        (await ingest.metric('driftwatch_ingest_consumed_total').catch(() => 0)) > 0 ? Date.now() : undefined,
+      120_000,
+      10,
+    );
+    await waitFor(
+      'all rows visible',
+      async () => {
+        const [r] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM predictions`);
+        return Number(r!.n) >= EVENTS;
+      },
+      1_800_000,
+      100,
+    );
     const ingestMs = Date.now() - startedConsuming;
     const pid = ingest.pid!;
     const rss = peakRssMb(pid);
     ingest.kill('SIGTERM');
     await ingest.exited;
     const ingestRate = EVENTS / (ingestMs / 1000);
-    log(`driftwatch ingest: ${EVENTS} events in ${(ingestMs / 1000).toFixed(2)} s = ${Math.round(ingestRate)} events/s, peak RSS ${rss.toFixed(0)} MB`);
+    log(
+      `driftwatch ingest: ${EVENTS} events in ${(ingestMs / 1000).toFixed(2)} s = ${Math.round(ingestRate)} events/s, peak RSS ${rss.toFixed(0)} MB`,
+    );
 
     if (box.connection.security.ssl || box.connection.security.sasl) {
-      log(`ClickHouse Kafka engine: skipped (KAFKA_SECURITY_PROTOCOL=${process.env.KAFKA_SECURITY_PROTOCOL}; the engine reads TLS and SASL settings from config.xml)`);
+      log(
+        `ClickHouse Kafka engine: skipped (KAFKA_SECURITY_PROTOCOL=${process.env.KAFKA_SECURITY_PROTOCOL}; the engine reads TLS and SASL settings from config.xml)`,
+      );
       const [stored] = await box.ch.query<{ a: string }>(`SELECT uniqExact(event_id) AS a FROM predictions`);
       if (Number(stored!.a) !== EVENTS) throw new Error(`driftwatch ingest lost ${EVENTS - Number(stored!.a)} events`);
       console.log(`ingest_events_per_s=${Math.round(ingestRate)} peak_rss_mb=${rss.toFixed(0)}`);
@@ -114,29 +140,40 @@ async function main(): Promise<void> {
     // rows or for the count to stop moving for 15 s, and time it to the last row that arrived
     let refRows = 0;
     let lastRowAt = viewStarted;
-    await waitFor('the reference to finish', async () => {
-      const [r] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM ref_predictions`);
-      const n = Number(r!.n);
-      if (n > refRows) {
-        refRows = n;
-        lastRowAt = Date.now();
-      }
-      return n >= EVENTS || (n > 0 && Date.now() - lastRowAt > 15_000);
-    }, 1_800_000, 100);
+    await waitFor(
+      'the reference to finish',
+      async () => {
+        const [r] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM ref_predictions`);
+        const n = Number(r!.n);
+        if (n > refRows) {
+          refRows = n;
+          lastRowAt = Date.now();
+        }
+        return n >= EVENTS || (n > 0 && Date.now() - lastRowAt > 15_000);
+      },
+      1_800_000,
+      100,
+    );
     const refMs = lastRowAt - viewStarted;
     await box.ch.command(`DROP TABLE ref_view`);
     await box.ch.command(`DROP TABLE ref_queue`);
     const refRate = refRows / (refMs / 1000);
-    log(`ClickHouse Kafka engine: ${refRows} events in ${(refMs / 1000).toFixed(2)} s = ${Math.round(refRate)} events/s${refRows < EVENTS ? ` (it lost ${EVENTS - refRows})` : ''}`);
+    log(
+      `ClickHouse Kafka engine: ${refRows} events in ${(refMs / 1000).toFixed(2)} s = ${Math.round(refRate)} events/s${refRows < EVENTS ? ` (it lost ${EVENTS - refRows})` : ''}`,
+    );
 
     // both tables must hold the same events
     const [check] = await box.ch.query<{ a: string; b: string; fa: string; fb: string }>(
       `SELECT (SELECT uniqExact(event_id) FROM predictions) AS a, (SELECT uniqExact(event_id) FROM ref_predictions) AS b,
               (SELECT sum(arraySum(num_values)) FROM predictions FINAL) AS fa, (SELECT sum(arraySum(num_values)) FROM ref_predictions FINAL) AS fb`,
     );
-    log(`distinct events: ingest ${check!.a}, reference ${check!.b}; sum of numeric features: ${Number(check!.fa).toFixed(3)} vs ${Number(check!.fb).toFixed(3)}`);
+    log(
+      `distinct events: ingest ${check!.a}, reference ${check!.b}; sum of numeric features: ${Number(check!.fa).toFixed(3)} vs ${Number(check!.fb).toFixed(3)}`,
+    );
     if (Number(check!.a) !== EVENTS) throw new Error(`driftwatch ingest lost ${EVENTS - Number(check!.a)} events`);
-    console.log(`ingest_events_per_s=${Math.round(ingestRate)} kafka_engine_events_per_s=${Math.round(refRate)} ratio=${(ingestRate / refRate).toFixed(2)} peak_rss_mb=${rss.toFixed(0)}`);
+    console.log(
+      `ingest_events_per_s=${Math.round(ingestRate)} kafka_engine_events_per_s=${Math.round(refRate)} ratio=${(ingestRate / refRate).toFixed(2)} peak_rss_mb=${rss.toFixed(0)}`,
+    );
   } finally {
     await box.cleanup();
   }

@@ -27,14 +27,20 @@ test('deploy/monitors.example.yaml loads through the monitor config parser as th
 test('the alerting lines commented out in the example are valid once uncommented', () => {
   const text = readFileSync(EXAMPLE, 'utf8');
   // the commented YAML keys of the alerting example (and nothing of the prose around them)
-  const uncommented = text.replace(/^(\s*)# (?=\s*(?:rules:|alerting:|channels:|team-hook:|- \{ name: input-drift))/gm, '$1');
+  const uncommented = text.replace(
+    /^(\s*)# (?=\s*(?:rules:|alerting:|channels:|team-hook:|- \{ name: input-drift))/gm,
+    '$1',
+  );
   assert.notEqual(uncommented, text);
   const dir = mkdtempSync(join(tmpdir(), 'dw-example-'));
   try {
     const path = join(dir, 'monitors.yaml');
     writeFileSync(path, uncommented);
     const config = loadMonitorConfig(path, { TEAM_HOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
-    assert.deepEqual(config.monitors[0]?.rules.map((r) => [r.name, r.routes]), [['input-drift', ['team-hook']]]);
+    assert.deepEqual(
+      config.monitors[0]?.rules.map((r) => [r.name, r.routes]),
+      [['input-drift', ['team-hook']]],
+    );
     assert.equal(config.alerting.channels['team-hook']?.kind, 'webhook');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -83,7 +83,8 @@ function sources(dir: string, suffix: string): string[] {
 function codeReads(path: string): Set<string> {
   const text = readFileSync(join(ROOT, path), 'utf8');
   const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\bread\.(?:string|int|boolean|url|hostPorts|file)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(name!);
+  for (const [, name] of text.matchAll(/\bread\.(?:string|int|boolean|url|hostPorts|file)\(\s*'([A-Z][A-Z0-9_]*)'/g))
+    names.add(name!);
   for (const [, name] of text.matchAll(/\bread\.secret\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(name!).add(`${name}_FILE`);
   for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(name!);
   return names;
@@ -110,13 +111,16 @@ test('the monitor service table lists exactly what the monitor settings (with an
   try {
     // an email channel, so that the SMTP settings are read too (they are only read then)
     const config = join(dir, 'monitors.yaml');
-    writeFileSync(config, `version: 1
+    writeFileSync(
+      config,
+      `version: 1
 alerting:
   channels:
     oncall: { email: [ml-oncall@example.com] }
 monitors:
   - { name: m1, model: m, baseline: b, rules: [{ name: drift, when: "psi > 0.2", routes: [oncall] }] }
-`);
+`,
+    );
     const service = keysRead(monitorSettingsFromEnv, { MONITOR_CONFIG: config });
     assert.ok(service.has('SMTP_HOST'), 'the email channel made the settings read SMTP_HOST');
     const kafka = keysRead((env) => kafkaSettingsFromEnv(env, 'driftwatch-cli')); // dead-letters replay
@@ -128,14 +132,22 @@ monitors:
 });
 
 test('the demo and local infrastructure table lists exactly what the demo and deploy/local/*.sh read themselves', () => {
-  const scripts = readdirSync(join(ROOT, 'deploy/local')).filter((f) => f.endsWith('.sh')).map((f) => shellReads(`deploy/local/${f}`));
+  const scripts = readdirSync(join(ROOT, 'deploy/local'))
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => shellReads(`deploy/local/${f}`));
   const read = union(...sources('apps/demo/src', '.ts').map(codeReads), ...scripts);
   assertSameVariables(readmeTable('Demo and local infrastructure'), read, 'the demo and deploy/local');
 });
 
 test('every variable read in libs/ and apps/ is in one of the tables', () => {
-  const documented = union(readmeTable('Ingest service'), readmeTable('Monitor service'), readmeTable('Demo and local infrastructure'));
+  const documented = union(
+    readmeTable('Ingest service'),
+    readmeTable('Monitor service'),
+    readmeTable('Demo and local infrastructure'),
+  );
   const files = [...sources('libs', '.ts'), ...sources('apps', '.ts')].filter((f) => f.includes('/src/'));
-  const undocumented = files.flatMap((f) => [...codeReads(f)].filter((name) => !documented.has(name)).map((name) => `${name} (${f})`));
+  const undocumented = files.flatMap((f) =>
+    [...codeReads(f)].filter((name) => !documented.has(name)).map((name) => `${name} (${f})`),
+  );
   assert.deepEqual(undocumented, []);
 });

@@ -36,7 +36,16 @@ async function store(flights: readonly Flight[], fromMs: number, toMs: number, e
     const features = flightFeatures(f);
     const timestamp = fromMs + Math.floor((i * (toMs - fromMs)) / flights.length);
     const status = errorEvery > 0 && i % errorEvery !== 0 ? 'error' : 'ok';
-    const checked = validateEvent('prediction', { event_id: randomUUID(), model: 'flights', model_version: 'v1', timestamp, latency_ms: 5 + (i % 7), status, prediction: predictDelay(features), features });
+    const checked = validateEvent('prediction', {
+      event_id: randomUUID(),
+      model: 'flights',
+      model_version: 'v1',
+      timestamp,
+      latency_ms: 5 + (i % 7),
+      status,
+      prediction: predictDelay(features),
+      features,
+    });
     assert.ok(checked.ok);
     return eventRow(checked).row;
   });
@@ -82,12 +91,18 @@ async function startMonitor(): Promise<MonitorProcess> {
 }
 
 async function okRuns(): Promise<number> {
-  const [r] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM ${TABLES.monitorRuns} WHERE monitor = 'flights-live' AND status = 'ok'`);
+  const [r] = await box.ch.query<{ n: string }>(
+    `SELECT count() AS n FROM ${TABLES.monitorRuns} WHERE monitor = 'flights-live' AND status = 'ok'`,
+  );
   return Number(r!.n);
 }
 
 const bodyOf = (r: { body: string }) => JSON.parse(r.body) as Notification;
-const rulesOf = (n: Notification) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join(',');
+const rulesOf = (n: Notification) =>
+  n.alerts
+    .map((a) => `${a.rule}:${a.state}`)
+    .sort()
+    .join(',');
 
 before(async () => {
   box = await sandbox('alerting');
@@ -98,9 +113,19 @@ before(async () => {
   const flights = loadFlights();
   // baseline: all departure hours; window: evening departures only (dep_hour drifts), 3 in 4 failing
   await store(flights.slice(0, 3000), NOW - 3 * HOUR, NOW - 2 * HOUR);
-  const evening = flights.slice(3000).filter((f) => Number(flightFeatures(f).dep_hour) >= 18).slice(0, 600);
+  const evening = flights
+    .slice(3000)
+    .filter((f) => Number(flightFeatures(f).dep_hour) >= 18)
+    .slice(0, 600);
   await store(evening, NOW - 30 * 60_000, NOW - 60_000, 4);
-  env = { ...box.env, MONITOR_CONFIG: config(), HOOK_SECRET: SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: 'driftwatch <alerts@driftwatch.test>' };
+  env = {
+    ...box.env,
+    MONITOR_CONFIG: config(),
+    HOOK_SECRET: SECRET,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    SMTP_FROM: 'driftwatch <alerts@driftwatch.test>',
+  };
 });
 
 after(async () => {
@@ -125,10 +150,21 @@ test('a breach fires once per route: email with the metrics, signed webhooks ret
   await late.start(late.port);
   await waitFor('the queued delivery at the late receiver', () => late.delivered().length === 1, 30_000);
 
-  const errorsNotice = await waitFor('the errors notification accepted by the hook', () => hook.delivered().find((r) => rulesOf(bodyOf(r)) === 'errors:firing'), 30_000);
+  const errorsNotice = await waitFor(
+    'the errors notification accepted by the hook',
+    () => hook.delivered().find((r) => rulesOf(bodyOf(r)) === 'errors:firing'),
+    30_000,
+  );
   const attempts = hook.received.filter((r) => r.headers['webhook-id'] === errorsNotice.headers['webhook-id']);
-  assert.deepEqual(attempts.map((r) => r.status), [500, 500, 200], 'retried after each 500, then accepted');
-  assert.ok(hook.received.every((r) => r.verified), 'every attempt carries a valid Standard Webhooks signature');
+  assert.deepEqual(
+    attempts.map((r) => r.status),
+    [500, 500, 200],
+    'retried after each 500, then accepted',
+  );
+  assert.ok(
+    hook.received.every((r) => r.verified),
+    'every attempt carries a valid Standard Webhooks signature',
+  );
   assert.equal(new Set(attempts.map((r) => r.body)).size, 1, 'the same body on every attempt');
   const n = bodyOf(errorsNotice);
   assert.equal(n.version, 'driftwatch.notification.v1');
@@ -138,48 +174,100 @@ test('a breach fires once per route: email with the metrics, signed webhooks ret
   assert.ok(n.alerts[0]!.evidence[0]!.value > 0.5);
 
   // input-drift has for: 2 runs, so it fires on a later run, in a notification of its own run
-  const drift = await waitFor('the input-drift notification', () => hook.delivered().find((r) => rulesOf(bodyOf(r)) === 'input-drift:firing'), 30_000);
-  assert.ok(bodyOf(drift).alerts[0]!.evidence.some((e) => e.feature === 'dep_hour' && e.metric === 'psi' && e.value > 0.2));
+  const drift = await waitFor(
+    'the input-drift notification',
+    () => hook.delivered().find((r) => rulesOf(bodyOf(r)) === 'input-drift:firing'),
+    30_000,
+  );
+  assert.ok(
+    bodyOf(drift).alerts[0]!.evidence.some((e) => e.feature === 'dep_hour' && e.metric === 'psi' && e.value > 0.2),
+  );
   assert.notEqual(bodyOf(drift).runId, n.runId);
 
-  const [retrain] = await waitFor('the retraining webhook', () => (pipeline.delivered().length > 0 ? pipeline.delivered() : undefined), 30_000);
+  const [retrain] = await waitFor(
+    'the retraining webhook',
+    () => (pipeline.delivered().length > 0 ? pipeline.delivered() : undefined),
+    30_000,
+  );
   const request = bodyOf(retrain!);
   assert.equal(request.kind, 'retraining');
   assert.equal(request.model, 'flights');
   assert.equal(request.retraining!.modelVersion, 'v1');
-  assert.ok(request.retraining!.driftedFeatures.some((f) => f.feature === 'dep_hour' && f.method === 'psi' && f.value > f.threshold));
+  assert.ok(
+    request.retraining!.driftedFeatures.some(
+      (f) => f.feature === 'dep_hour' && f.method === 'psi' && f.value > f.threshold,
+    ),
+  );
   assert.match(request.baselineId, /^flights-live\.range@/);
   assert.ok(request.runId && request.windowEndMs - request.windowStartMs === HOUR);
 
   // a 404 is not retried: failed at once, counted in /metrics, recorded in ClickHouse
-  await waitFor('the failed delivery in /metrics', async () => (await monitor!.metric('driftwatch_alert_deliveries_failed_total', { channel: 'gone' })) === 1, 30_000);
+  await waitFor(
+    'the failed delivery in /metrics',
+    async () => (await monitor!.metric('driftwatch_alert_deliveries_failed_total', { channel: 'gone' })) === 1,
+    30_000,
+  );
   assert.equal(gone.received.length, 1);
-  const [failed] = await box.ch.query<{ error: string }>(`SELECT error FROM ${TABLES.alertDeliveries} WHERE channel = 'gone' AND status = 'failed'`);
+  const [failed] = await box.ch.query<{ error: string }>(
+    `SELECT error FROM ${TABLES.alertDeliveries} WHERE channel = 'gone' AND status = 'failed'`,
+  );
   assert.match(failed!.error, /not retryable: HTTP 404/);
-  const pending = await box.ch.query<{ status: string }>(`SELECT status FROM ${TABLES.alertEvents} WHERE rule = 'input-drift' ORDER BY seq LIMIT 2`);
-  assert.deepEqual(pending.map((r) => r.status), ['pending', 'firing']);
+  const pending = await box.ch.query<{ status: string }>(
+    `SELECT status FROM ${TABLES.alertEvents} WHERE rule = 'input-drift' ORDER BY seq LIMIT 2`,
+  );
+  assert.deepEqual(
+    pending.map((r) => r.status),
+    ['pending', 'firing'],
+  );
 });
 
 test('a restart in the middle of a firing alert sends nothing again; retraining keeps its cooldown', async () => {
-  const before = { mails: smtp.mails.length, hook: hook.delivered().length, late: late.delivered().length, pipeline: pipeline.received.length };
+  const before = {
+    mails: smtp.mails.length,
+    hook: hook.delivered().length,
+    late: late.delivered().length,
+    pipeline: pipeline.received.length,
+  };
   monitor!.kill('SIGTERM');
   assert.equal((await monitor!.exited).code, 0);
   const runsBefore = await okRuns();
-  const [{ seq }] = (await box.ch.query<{ seq: string }>(`SELECT toString(max(seq)) AS seq FROM ${TABLES.alertEvents}`)) as [{ seq: string }];
+  const [{ seq }] = (await box.ch.query<{ seq: string }>(
+    `SELECT toString(max(seq)) AS seq FROM ${TABLES.alertEvents}`,
+  )) as [{ seq: string }];
   await startMonitor();
   await waitFor('three more runs after the restart', async () => (await okRuns()) >= runsBefore + 3, 60_000, 500);
-  assert.deepEqual({ mails: smtp.mails.length, hook: hook.delivered().length, late: late.delivered().length, pipeline: pipeline.received.length }, before);
+  assert.deepEqual(
+    {
+      mails: smtp.mails.length,
+      hook: hook.delivered().length,
+      late: late.delivered().length,
+      pipeline: pipeline.received.length,
+    },
+    before,
+  );
   // the rules did run after the restart: the retraining trigger was held back by its cooldown each time
-  const since = await box.ch.query<{ status: string; n: string }>(`SELECT status, count() AS n FROM ${TABLES.alertEvents} WHERE seq > ${BigInt(seq)} GROUP BY status`);
-  assert.ok(since.every((r) => r.status === 'firing' || r.status === 'suppressed'), `no new trigger or transition after the restart: ${JSON.stringify(since)}`);
-  assert.ok(Number(since.find((r) => r.status === 'suppressed')?.n ?? 0) >= 3, `suppressed retraining on each run since the restart: ${JSON.stringify(since)}`);
+  const since = await box.ch.query<{ status: string; n: string }>(
+    `SELECT status, count() AS n FROM ${TABLES.alertEvents} WHERE seq > ${BigInt(seq)} GROUP BY status`,
+  );
+  assert.ok(
+    since.every((r) => r.status === 'firing' || r.status === 'suppressed'),
+    `no new trigger or transition after the restart: ${JSON.stringify(since)}`,
+  );
+  assert.ok(
+    Number(since.find((r) => r.status === 'suppressed')?.n ?? 0) >= 3,
+    `suppressed retraining on each run since the restart: ${JSON.stringify(since)}`,
+  );
 });
 
 test('a resolved alert sends one resolved notification', async () => {
   const mailsBefore = smtp.mails.length;
   // plenty of healthy traffic: the error rate falls under 0.5
   await store(loadFlights().slice(6000, 10_000), NOW - 40 * 60_000, Date.now() - 1000);
-  const resolved = await waitFor('the resolved email', () => smtp.mails.slice(mailsBefore).find((m) => /RESOLVED/.test(m.mail.subject ?? '')), 60_000);
+  const resolved = await waitFor(
+    'the resolved email',
+    () => smtp.mails.slice(mailsBefore).find((m) => /RESOLVED/.test(m.mail.subject ?? '')),
+    60_000,
+  );
   assert.match(resolved.mail.subject ?? '', /errors/);
   const runs = await okRuns();
   await waitFor('two more runs', async () => (await okRuns()) >= runs + 2, 30_000, 500);
@@ -191,16 +279,39 @@ test('a resolved alert sends one resolved notification', async () => {
 
 test('a bad alerting config stops the monitor at start-up and says exactly what is wrong', async () => {
   const cases: [string, string, RegExp][] = [
-    ['invalid URL', `channels: { hook: { webhook: "not a url", secret_env: HOOK_SECRET } }`, /alerting\.channels\.hook\.webhook: "not a url" is invalid: expected an absolute http:\/\/ or https:\/\/ URL/],
-    ['missing secret', `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: NO_SUCH_SECRET } }`, /alerting\.channels\.hook\.secret_env: "NO_SUCH_SECRET" is invalid: .*\(NO_SUCH_SECRET is not set\)/],
-    ['unknown metric', `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: HOOK_SECRET } }\nrules: [{ name: r, when: "latency.p999_ms > 5", routes: [hook] }]`, /rules\[0\]\.when: "latency\.p999_ms > 5" is invalid: expected a condition/],
-    ['password in a URL', `channels: { hook: { webhook: "https://ops:${SECRET}@hooks.example.com/x", secret_env: HOOK_SECRET } }`, /alerting\.channels\.hook\.webhook: "https:\/\/\*\*\*@hooks\.example\.com\/x" is invalid/],
-    ['malformed YAML', `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: HOOK_SECRET }`, /invalid YAML/],
+    [
+      'invalid URL',
+      `channels: { hook: { webhook: "not a url", secret_env: HOOK_SECRET } }`,
+      /alerting\.channels\.hook\.webhook: "not a url" is invalid: expected an absolute http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      'missing secret',
+      `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: NO_SUCH_SECRET } }`,
+      /alerting\.channels\.hook\.secret_env: "NO_SUCH_SECRET" is invalid: .*\(NO_SUCH_SECRET is not set\)/,
+    ],
+    [
+      'unknown metric',
+      `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: HOOK_SECRET } }\nrules: [{ name: r, when: "latency.p999_ms > 5", routes: [hook] }]`,
+      /rules\[0\]\.when: "latency\.p999_ms > 5" is invalid: expected a condition/,
+    ],
+    [
+      'password in a URL',
+      `channels: { hook: { webhook: "https://ops:${SECRET}@hooks.example.com/x", secret_env: HOOK_SECRET } }`,
+      /alerting\.channels\.hook\.webhook: "https:\/\/\*\*\*@hooks\.example\.com\/x" is invalid/,
+    ],
+    [
+      'malformed YAML',
+      `channels: { hook: { webhook: "http://127.0.0.1:1/x", secret_env: HOOK_SECRET }`,
+      /invalid YAML/,
+    ],
   ];
   for (const [what, alerting, expected] of cases) {
     const path = join(dir, `${what.replace(/ /g, '-')}.yaml`);
     const [head, ...rest] = alerting.split('\n');
-    writeFileSync(path, `version: 1\nalerting:\n  ${head}\n${rest.join('\n')}\nmonitors:\n  - { name: m, model: flights, baseline: b }\n`);
+    writeFileSync(
+      path,
+      `version: 1\nalerting:\n  ${head}\n${rest.join('\n')}\nmonitors:\n  - { name: m, model: flights, baseline: b }\n`,
+    );
     const bad = new MonitorProcess({ ...env, MONITOR_CONFIG: path });
     await bad.start();
     assert.equal((await bad.exited).code, 1, what);

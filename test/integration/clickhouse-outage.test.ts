@@ -33,8 +33,16 @@ test('ClickHouse stopped for 15 s during ingest: fetching pauses, readiness drop
 
   infra('stop', 'clickhouse');
   const stoppedAt = Date.now();
-  await waitFor('readiness to report the outage', async () => (await ingest.get('/health/ready')).status === 503, 15_000);
-  await waitFor('failed inserts being retried', async () => (await ingest.metric('driftwatch_ingest_store_failures_total')) > 0, 15_000);
+  await waitFor(
+    'readiness to report the outage',
+    async () => (await ingest.get('/health/ready')).status === 503,
+    15_000,
+  );
+  await waitFor(
+    'failed inserts being retried',
+    async () => (await ingest.metric('driftwatch_ingest_store_failures_total')) > 0,
+    15_000,
+  );
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, 15_000 - (Date.now() - stoppedAt)))); // the outage lasts 15 s
   assert.equal((await ingest.get('/health/live')).status, 200, 'the service stays alive during the outage');
   const buffered = await ingest.metric('driftwatch_ingest_buffered_messages');
@@ -43,12 +51,19 @@ test('ClickHouse stopped for 15 s during ingest: fetching pauses, readiness drop
   infra('start', 'clickhouse');
 
   await producing;
-  const done = await waitFor('every event stored after ClickHouse came back', async () => {
-    const c = await storedCounts(box.ch);
-    return c.distinct >= TOTAL ? c : undefined;
-  }, 120_000, 500);
+  const done = await waitFor(
+    'every event stored after ClickHouse came back',
+    async () => {
+      const c = await storedCounts(box.ch);
+      return c.distinct >= TOTAL ? c : undefined;
+    },
+    120_000,
+    500,
+  );
   await waitFor('readiness back', async () => (await ingest.get('/health/ready')).status === 200, 30_000);
-  t.diagnostic(`${failures} failed insert attempts retried during the outage; ${buffered} messages buffered while paused`);
+  t.diagnostic(
+    `${failures} failed insert attempts retried during the outage; ${buffered} messages buffered while paused`,
+  );
   assert.equal(done.distinct, TOTAL);
   assert.equal(done.final, TOTAL);
   assert.equal(done.maxSeq, TOTAL - 1);

@@ -43,10 +43,30 @@ after(async () => {
 
 test('50,000 hostile and valid messages from a librdkafka producer: stored + dead-lettered = produced, by offset', async (t) => {
   const manifest = join(tmpdir(), `${box.name}.manifest.jsonl`);
-  runPythonFixture('hostile_producer.py', ['--brokers', KAFKA_BROKERS, '--prefix', box.name, '--partitions', '4', '--count', String(COUNT), '--seed', '7', '--manifest', manifest]);
-  const produced: Produced[] = readFileSync(manifest, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Produced);
+  runPythonFixture('hostile_producer.py', [
+    '--brokers',
+    KAFKA_BROKERS,
+    '--prefix',
+    box.name,
+    '--partitions',
+    '4',
+    '--count',
+    String(COUNT),
+    '--seed',
+    '7',
+    '--manifest',
+    manifest,
+  ]);
+  const produced: Produced[] = readFileSync(manifest, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Produced);
   assert.equal(produced.length, COUNT);
-  const tableOf: Record<string, string> = { [box.topics.prediction]: 'predictions', [box.topics.features]: 'features', [box.topics.label]: 'labels' };
+  const tableOf: Record<string, string> = {
+    [box.topics.prediction]: 'predictions',
+    [box.topics.features]: 'features',
+    [box.topics.label]: 'labels',
+  };
   const expectedDead = produced.filter((p) => p.expect === 'dead').length;
   const expectedIds = new Set(produced.filter((p) => p.expect === 'stored').map((p) => p.event_id!));
 
@@ -57,12 +77,16 @@ test('50,000 hostile and valid messages from a librdkafka producer: stored + dea
     async () => {
       ids.clear();
       for (const table of ['predictions', 'features', 'labels']) {
-        for (const r of await box.ch.query<{ event_id: string }>(`SELECT DISTINCT event_id FROM ${table}`)) ids.add(r.event_id);
+        for (const r of await box.ch.query<{ event_id: string }>(`SELECT DISTINCT event_id FROM ${table}`))
+          ids.add(r.event_id);
       }
       deadByOffset.clear();
-      for (const r of await box.ch.query<{ source_topic: string; source_partition: number; source_offset: string; code: string }>(
-        `SELECT source_topic, source_partition, source_offset, code FROM dead_letters FINAL`,
-      )) {
+      for (const r of await box.ch.query<{
+        source_topic: string;
+        source_partition: number;
+        source_offset: string;
+        code: string;
+      }>(`SELECT source_topic, source_partition, source_offset, code FROM dead_letters FINAL`)) {
         deadByOffset.set(`${r.source_topic}/${r.source_partition}/${r.source_offset}`, r.code);
       }
       return ids.size >= expectedIds.size && deadByOffset.size >= expectedDead;
@@ -80,18 +104,25 @@ test('50,000 hostile and valid messages from a librdkafka producer: stored + dea
     const code = deadByOffset.get(where);
     if (p.expect === 'stored') {
       if (ids.has(p.event_id!) && code === undefined) stored++;
-      else wrong.push(`${where} ${p.class} (${p.codec}) should be stored in ${tableOf[p.topic]}, dead-letter code: ${code}`);
+      else
+        wrong.push(
+          `${where} ${p.class} (${p.codec}) should be stored in ${tableOf[p.topic]}, dead-letter code: ${code}`,
+        );
     } else if (code !== undefined && (p.code == null || p.code === code)) {
       dead++;
     } else {
-      wrong.push(`${where} ${p.class} (${p.codec}) should be dead-lettered as ${p.code ?? 'any code'}, got ${code ?? 'nothing'}`);
+      wrong.push(
+        `${where} ${p.class} (${p.codec}) should be dead-lettered as ${p.code ?? 'any code'}, got ${code ?? 'nothing'}`,
+      );
     }
   }
   assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} messages not accounted for as expected`);
   assert.equal(stored + dead, COUNT);
   assert.equal(deadByOffset.size, expectedDead, 'no dead letter that was not produced as one');
   assert.equal(ids.size, expectedIds.size, 'no stored event that was not produced');
-  t.diagnostic(`${stored} stored + ${dead} dead-lettered = ${COUNT} produced, over ${new Set(produced.map((p) => p.codec)).size} codecs`);
+  t.diagnostic(
+    `${stored} stored + ${dead} dead-lettered = ${COUNT} produced, over ${new Set(produced.map((p) => p.codec)).size} codecs`,
+  );
 
   // the dead-letter topic holds the same messages
   const admin = box.kafka.admin();
@@ -99,7 +130,10 @@ test('50,000 hostile and valid messages from a librdkafka producer: stored + dea
   try {
     const dlq = await admin.fetchTopicOffsets(box.topics.deadLetter);
     const dlqMessages = dlq.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    assert.ok(dlqMessages >= expectedDead, `dead-letter topic has ${dlqMessages} messages, expected at least ${expectedDead}`);
+    assert.ok(
+      dlqMessages >= expectedDead,
+      `dead-letter topic has ${dlqMessages} messages, expected at least ${expectedDead}`,
+    );
     // no partition stalls: the group committed every partition to its end
     await waitFor('every partition committed to its end', async () => {
       for (const topic of [box.topics.prediction, box.topics.features, box.topics.label]) {

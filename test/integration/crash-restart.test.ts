@@ -29,10 +29,15 @@ test('kill -9 of the ingest service in the middle of a 200k-event stream loses n
   const producing = produceStream(sdk, TOTAL, 5_000, 100);
 
   // kill it while the stream is flowing: some rows stored, most not yet
-  const before = await waitFor('some rows stored', async () => {
-    const c = await storedCounts(box.ch);
-    return c.rows >= 20_000 ? c : undefined;
-  }, 120_000, 50);
+  const before = await waitFor(
+    'some rows stored',
+    async () => {
+      const c = await storedCounts(box.ch);
+      return c.rows >= 20_000 ? c : undefined;
+    },
+    120_000,
+    50,
+  );
   ingest.kill('SIGKILL');
   const exit = await ingest.exited;
   assert.equal(exit.signal, 'SIGKILL');
@@ -43,11 +48,18 @@ test('kill -9 of the ingest service in the middle of a 200k-event stream loses n
   ingest = new IngestProcess(box.env);
   await ingest.start();
   await ingest.waitReady();
-  const after = await waitFor('every event stored after the restart', async () => {
-    const c = await storedCounts(box.ch);
-    return c.distinct >= TOTAL ? c : undefined;
-  }, 240_000, 500);
-  t.diagnostic(`killed with ${before.distinct} events stored; after restart all ${after.distinct} stored in ${Date.now() - restartedAt} ms, ${after.rows - TOTAL} redelivered duplicates collapsed`);
+  const after = await waitFor(
+    'every event stored after the restart',
+    async () => {
+      const c = await storedCounts(box.ch);
+      return c.distinct >= TOTAL ? c : undefined;
+    },
+    240_000,
+    500,
+  );
+  t.diagnostic(
+    `killed with ${before.distinct} events stored; after restart all ${after.distinct} stored in ${Date.now() - restartedAt} ms, ${after.rows - TOTAL} redelivered duplicates collapsed`,
+  );
   assert.equal(after.distinct, TOTAL, 'every produced event_id is present');
   assert.equal(after.minSeq, 0);
   assert.equal(after.maxSeq, TOTAL - 1);

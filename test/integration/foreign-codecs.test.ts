@@ -47,17 +47,26 @@ test('events from the Java console producer are stored whatever the codec (gzip,
   const counts = await waitFor(
     `${PER_CODEC} events of each codec stored\n${ingest.output.slice(-2000)}`,
     async () => {
-      const rows = await box.ch.query<{ model: string; n: string }>(`SELECT model, uniqExact(event_id) AS n FROM predictions GROUP BY model ORDER BY model`);
+      const rows = await box.ch.query<{ model: string; n: string }>(
+        `SELECT model, uniqExact(event_id) AS n FROM predictions GROUP BY model ORDER BY model`,
+      );
       const got = rows.map((r) => [r.model, Number(r.n)]);
       return got.length === CODECS.length && got.every(([, n]) => n === PER_CODEC) ? got : undefined;
     },
     90_000,
   );
   assert.deepEqual(counts, expected.sort());
-  const stored = await box.ch.query<{ city: string }>(`SELECT DISTINCT cat_values[1] AS city FROM predictions ORDER BY city`);
-  assert.deepEqual(stored.map((r) => r.city), ['Kraków', 'Zürich']);
+  const stored = await box.ch.query<{ city: string }>(
+    `SELECT DISTINCT cat_values[1] AS city FROM predictions ORDER BY city`,
+  );
+  assert.deepEqual(
+    stored.map((r) => r.city),
+    ['Kraków', 'Zürich'],
+  );
   const dead = await waitFor('one dead letter per codec', async () => {
-    const [row] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM dead_letters FINAL WHERE code = 'malformed_json'`);
+    const [row] = await box.ch.query<{ n: string }>(
+      `SELECT count() AS n FROM dead_letters FINAL WHERE code = 'malformed_json'`,
+    );
     return Number(row?.n) === CODECS.length ? Number(row?.n) : undefined;
   });
   assert.equal(dead, CODECS.length);

@@ -29,10 +29,15 @@ test('SIGTERM: the service stores and commits what it consumed, exits 0, and a r
   await ingest.start();
   await ingest.waitReady();
   const producing = produceStream(sdk, TOTAL, 2_000, 200);
-  const consumed = await waitFor('messages consumed', async () => {
-    const n = await ingest.metric('driftwatch_ingest_consumed_total');
-    return n >= 5_000 ? n : undefined;
-  }, 60_000, 100);
+  const consumed = await waitFor(
+    'messages consumed',
+    async () => {
+      const n = await ingest.metric('driftwatch_ingest_consumed_total');
+      return n >= 5_000 ? n : undefined;
+    },
+    60_000,
+    100,
+  );
   assert.equal((await storedCounts(box.ch)).rows, 0, 'nothing flushed yet');
 
   ingest.kill('SIGTERM');
@@ -46,11 +51,18 @@ test('SIGTERM: the service stores and commits what it consumed, exits 0, and a r
   ingest = new IngestProcess({ ...box.env, INGEST_FLUSH_MS: '200' });
   await ingest.start();
   await ingest.waitReady();
-  const done = await waitFor('the rest stored', async () => {
-    const c = await storedCounts(box.ch);
-    return c.distinct >= TOTAL ? c : undefined;
-  }, 120_000, 300);
-  t.diagnostic(`${atStop.rows} events stored at SIGTERM; the restart consumed the remaining ${done.rows - atStop.rows}`);
+  const done = await waitFor(
+    'the rest stored',
+    async () => {
+      const c = await storedCounts(box.ch);
+      return c.distinct >= TOTAL ? c : undefined;
+    },
+    120_000,
+    300,
+  );
+  t.diagnostic(
+    `${atStop.rows} events stored at SIGTERM; the restart consumed the remaining ${done.rows - atStop.rows}`,
+  );
   assert.equal(done.rows, TOTAL, 'offsets were committed at shutdown: no event was delivered twice');
 });
 
@@ -63,22 +75,35 @@ test('SIGTERM while ClickHouse is down exits within INGEST_SHUTDOWN_TIMEOUT_MS, 
   infra('stop', 'clickhouse');
   try {
     await produceStream(sdk, 1_000, 1_000, 0, model);
-    await waitFor(`a failed store attempt\n${ingest.output.slice(-3000)}`, async () => (await ingest.metric('driftwatch_ingest_store_failures_total')) > 0, 60_000, 100);
+    await waitFor(
+      `a failed store attempt\n${ingest.output.slice(-3000)}`,
+      async () => (await ingest.metric('driftwatch_ingest_store_failures_total')) > 0,
+      60_000,
+      100,
+    );
     const sent = Date.now();
     ingest.kill('SIGTERM');
     const exit = await ingest.exited;
     const tookMs = Date.now() - sent;
     t.diagnostic(`exited ${exit.code} ${tookMs} ms after SIGTERM, ClickHouse down`);
-    assert.ok(tookMs < 5_000 + 2_000, `exited within the 5 s timeout (took ${tookMs} ms)\n${ingest.output.slice(-2000)}`);
+    assert.ok(
+      tookMs < 5_000 + 2_000,
+      `exited within the 5 s timeout (took ${tookMs} ms)\n${ingest.output.slice(-2000)}`,
+    );
   } finally {
     infra('start', 'clickhouse');
   }
   ingest = new IngestProcess({ ...box.env, INGEST_FLUSH_MS: '200' });
   await ingest.start();
   await ingest.waitReady();
-  const done = await waitFor('the 1,000 events stored after the restart', async () => {
-    const c = await storedCounts(box.ch, model);
-    return c.distinct >= 1_000 ? c : undefined;
-  }, 120_000, 300);
+  const done = await waitFor(
+    'the 1,000 events stored after the restart',
+    async () => {
+      const c = await storedCounts(box.ch, model);
+      return c.distinct >= 1_000 ? c : undefined;
+    },
+    120_000,
+    300,
+  );
   assert.equal(done.distinct, 1_000, 'nothing unstored was committed at shutdown');
 });

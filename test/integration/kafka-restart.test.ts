@@ -36,14 +36,23 @@ test('the Kafka broker restarted during ingest: producers and the ingest service
 
   await producing;
   let last: Awaited<ReturnType<typeof storedCounts>> | undefined;
-  const done = await waitFor('every event stored after the broker restart', async () => {
-    last = await storedCounts(box.ch);
-    return last.distinct >= TOTAL ? last : undefined;
-  }, 180_000, 500).catch((err: Error) => {
+  const done = await waitFor(
+    'every event stored after the broker restart',
+    async () => {
+      last = await storedCounts(box.ch);
+      return last.distinct >= TOTAL ? last : undefined;
+    },
+    180_000,
+    500,
+  ).catch((err: Error) => {
     // what a reader of a failed run needs: how far it got, and what the ingest service said
-    throw new Error(`${err.message}: ${last?.distinct} of ${TOTAL} stored; ingest output ends with:\n${ingest.output.slice(-4000)}`);
+    throw new Error(
+      `${err.message}: ${last?.distinct} of ${TOTAL} stored; ingest output ends with:\n${ingest.output.slice(-4000)}`,
+    );
   });
-  t.diagnostic(`${stored} events stored before the restart, all ${done.distinct} after; ${done.rows - TOTAL} duplicates collapsed`);
+  t.diagnostic(
+    `${stored} events stored before the restart, all ${done.distinct} after; ${done.rows - TOTAL} duplicates collapsed`,
+  );
   assert.ok(stored < TOTAL, 'the broker went down mid-stream');
   assert.equal(done.distinct, TOTAL);
   assert.equal(done.final, TOTAL);

@@ -3,14 +3,29 @@ import { after, before, test } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouse, dropExpiredPartitions, ensureDatabase, formatDateTime, loadMigrations, migrate, type ClickHouse, type ClickHouseSettings } from '@driftwatch/clickhouse';
+import {
+  createClickHouse,
+  dropExpiredPartitions,
+  ensureDatabase,
+  formatDateTime,
+  loadMigrations,
+  migrate,
+  type ClickHouse,
+  type ClickHouseSettings,
+} from '@driftwatch/clickhouse';
 import { CLICKHOUSE_URL, uniqueName } from '../support/services';
 
 let settings: ClickHouseSettings;
 let ch: ClickHouse;
 
 before(async () => {
-  settings = { url: CLICKHOUSE_URL, database: uniqueName('migrate'), username: 'default', password: '', requestTimeoutMs: 10_000 };
+  settings = {
+    url: CLICKHOUSE_URL,
+    database: uniqueName('migrate'),
+    username: 'default',
+    password: '',
+    requestTimeoutMs: 10_000,
+  };
   await ensureDatabase(settings);
   ch = createClickHouse(settings);
 });
@@ -22,18 +37,25 @@ after(async () => {
 
 test('migrations apply once, are recorded, and re-running them is a no-op', async () => {
   const first = await migrate(ch);
-  assert.deepEqual(first.applied, loadMigrations().map((m) => m.name));
+  assert.deepEqual(
+    first.applied,
+    loadMigrations().map((m) => m.name),
+  );
   const second = await migrate(ch);
   assert.deepEqual(second.applied, []);
   assert.deepEqual(second.skipped, first.applied);
   const recorded = await ch.query<{ name: string }>(`SELECT name FROM schema_migrations FINAL ORDER BY version`);
-  assert.deepEqual(recorded.map((r) => r.name), first.applied);
+  assert.deepEqual(
+    recorded.map((r) => r.name),
+    first.applied,
+  );
 });
 
 test('an applied migration whose file was edited stops the run with a clear error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-migrations-'));
   const original = loadMigrations();
-  for (const m of original) writeFileSync(join(dir, `${m.name}.sql`), `${m.statements.join(';\n')};\n-- edited\nSELECT 1;\n`);
+  for (const m of original)
+    writeFileSync(join(dir, `${m.name}.sql`), `${m.statements.join(';\n')};\n-- edited\nSELECT 1;\n`);
   await assert.rejects(migrate(ch, loadMigrations(dir)), /was applied with checksum .* add a new migration/);
 });
 
@@ -72,7 +94,18 @@ test('retention drops day partitions older than the limit and keeps the rest', a
     'predictions/20260530',
   ]);
   const left = await ch.query<{ ts: string }>(`SELECT toString(ts) AS ts FROM predictions ORDER BY ts`);
-  assert.deepEqual(left.map((r) => r.ts.slice(0, 10)), ['2026-06-01', '2026-06-29']);
-  const counted = await ch.query<{ minute: string; n: string }>(`SELECT toString(minute) AS minute, sum(n) AS n FROM numeric_histograms GROUP BY minute ORDER BY minute`);
-  assert.deepEqual(counted.map((r) => [r.minute.slice(0, 10), Number(r.n)]), [['2026-06-01', 1], ['2026-06-29', 1]]);
+  assert.deepEqual(
+    left.map((r) => r.ts.slice(0, 10)),
+    ['2026-06-01', '2026-06-29'],
+  );
+  const counted = await ch.query<{ minute: string; n: string }>(
+    `SELECT toString(minute) AS minute, sum(n) AS n FROM numeric_histograms GROUP BY minute ORDER BY minute`,
+  );
+  assert.deepEqual(
+    counted.map((r) => [r.minute.slice(0, 10), Number(r.n)]),
+    [
+      ['2026-06-01', 1],
+      ['2026-06-29', 1],
+    ],
+  );
 });

@@ -26,7 +26,16 @@ before(async () => {
   const flights = loadFlights().slice(0, 6000);
   const rows = flights.map((f, i) => {
     const features = flightFeatures(f);
-    const event = { event_id: randomUUID(), model: 'flights', model_version: 'v1', timestamp: NOW - 2 * HOUR + Math.floor((i * 2 * HOUR) / flights.length), latency_ms: 4 + (i % 9), status: 'ok', prediction: predictDelay(features), features };
+    const event = {
+      event_id: randomUUID(),
+      model: 'flights',
+      model_version: 'v1',
+      timestamp: NOW - 2 * HOUR + Math.floor((i * 2 * HOUR) / flights.length),
+      latency_ms: 4 + (i % 9),
+      status: 'ok',
+      prediction: predictDelay(features),
+      features,
+    };
     const checked = validateEvent('prediction', event);
     assert.ok(checked.ok);
     return eventRow(checked).row;
@@ -62,21 +71,35 @@ monitors:
   monitor = new MonitorProcess({ ...box.env, MONITOR_CONFIG: config });
   await monitor.start();
   await monitor.waitReady();
-  const runs = await waitFor('two runs of each monitor', async () => {
-    const r = await box.ch.query<{ monitor: string; status: string; n: string; error: string }>(
-      `SELECT monitor, status, count() AS n, any(error) AS error FROM monitor_runs GROUP BY monitor, status ORDER BY monitor, status`,
-    );
-    const n = (m: string, s: string) => Number(r.find((x) => x.monitor === m && x.status === s)?.n ?? 0);
-    return n('flights-hourly', 'ok') >= 2 && n('broken', 'failed') >= 2 ? r : undefined;
-  }, 60_000, 500);
+  const runs = await waitFor(
+    'two runs of each monitor',
+    async () => {
+      const r = await box.ch.query<{ monitor: string; status: string; n: string; error: string }>(
+        `SELECT monitor, status, count() AS n, any(error) AS error FROM monitor_runs GROUP BY monitor, status ORDER BY monitor, status`,
+      );
+      const n = (m: string, s: string) => Number(r.find((x) => x.monitor === m && x.status === s)?.n ?? 0);
+      return n('flights-hourly', 'ok') >= 2 && n('broken', 'failed') >= 2 ? r : undefined;
+    },
+    60_000,
+    500,
+  );
   const broken = runs.find((r) => r.monitor === 'broken')!;
   assert.match(broken.error, /baseline 'no-such-baseline' of model flights does not exist/);
   const [drift] = await box.ch.query<{ features: string[]; baseline: string; n: string }>(
     `SELECT groupUniqArray(feature) AS features, any(baseline_id) AS baseline, count() AS n FROM drift_results WHERE monitor = 'flights-hourly'`,
   );
-  assert.deepEqual([...drift!.features].sort(), ['__prediction__', 'dep_hour', 'destination', 'distance', 'origin', 'weekday']);
+  assert.deepEqual([...drift!.features].sort(), [
+    '__prediction__',
+    'dep_hour',
+    'destination',
+    'distance',
+    'origin',
+    'weekday',
+  ]);
   assert.match(drift!.baseline, /^flights-hourly\.range@[0-9a-f]{12}$/);
-  const [health] = await box.ch.query<{ events: string }>(`SELECT events FROM health_results WHERE monitor = 'flights-hourly' AND model_version = '*' LIMIT 1`);
+  const [health] = await box.ch.query<{ events: string }>(
+    `SELECT events FROM health_results WHERE monitor = 'flights-hourly' AND model_version = '*' LIMIT 1`,
+  );
   assert.ok(Number(health!.events) > 2000, 'the last hour of events is in the health result');
   assert.ok((await monitor.metric('driftwatch_monitor_runs_total', { monitor: 'broken', status: 'failed' })) >= 2);
   monitor.kill('SIGTERM');
@@ -104,18 +127,53 @@ monitors:
 test('the CLI imports a CSV training set as a versioned baseline and runs a monitor against it', async () => {
   const flights = loadFlights().slice(10_000, 13_000);
   const csv = ['distance,dep_hour,weekday,origin,destination,delay_pred']
-    .concat(flights.map((f) => {
-      const x = flightFeatures(f);
-      return [x.distance, x.dep_hour, x.weekday, `"${x.origin}"`, x.destination, predictDelay(x)].join(',');
-    }))
+    .concat(
+      flights.map((f) => {
+        const x = flightFeatures(f);
+        return [x.distance, x.dep_hour, x.weekday, `"${x.origin}"`, x.destination, predictDelay(x)].join(',');
+      }),
+    )
     .join('\n');
   const file = join(dir, 'train.csv');
   writeFileSync(file, `${csv}\n`);
-  const cli = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot(), 'dist/apps/monitor/src/cli.js'), ...args], { env: { ...process.env, ...box.env }, encoding: 'utf8' });
-  const imported = cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred');
-  assert.match(imported, /^baseline training@[0-9a-f]{12}: 3,000 records, features distance \(numeric\), dep_hour \(numeric\), weekday \(numeric\), origin \(categorical\), destination \(categorical\), __prediction__ \(numeric\)/);
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [join(repoRoot(), 'dist/apps/monitor/src/cli.js'), ...args], {
+      env: { ...process.env, ...box.env },
+      encoding: 'utf8',
+    });
+  const imported = cli(
+    'baseline',
+    'import',
+    '--model',
+    'flights',
+    '--name',
+    'training',
+    '--file',
+    file,
+    '--prediction-column',
+    'delay_pred',
+  );
+  assert.match(
+    imported,
+    /^baseline training@[0-9a-f]{12}: 3,000 records, features distance \(numeric\), dep_hour \(numeric\), weekday \(numeric\), origin \(categorical\), destination \(categorical\), __prediction__ \(numeric\)/,
+  );
   const id = /baseline (\S+):/.exec(imported)![1]!;
-  assert.equal(cli('baseline', 'import', '--model', 'flights', '--name', 'training', '--file', file, '--prediction-column', 'delay_pred').split(':')[0], `baseline ${id}`, 'the same data gives the same id');
+  assert.equal(
+    cli(
+      'baseline',
+      'import',
+      '--model',
+      'flights',
+      '--name',
+      'training',
+      '--file',
+      file,
+      '--prediction-column',
+      'delay_pred',
+    ).split(':')[0],
+    `baseline ${id}`,
+    'the same data gives the same id',
+  );
   const config = writeConfig(`
 version: 1
 monitors:
@@ -124,10 +182,16 @@ monitors:
     baseline: training
     window: 2h
 `);
-  const outcome = JSON.parse(cli('run', '--monitor', 'against-training', '--config', config)) as { status: string; baselineId: string; results: number };
+  const outcome = JSON.parse(cli('run', '--monitor', 'against-training', '--config', config)) as {
+    status: string;
+    baselineId: string;
+    results: number;
+  };
   assert.equal(outcome.status, 'ok');
   assert.equal(outcome.baselineId, id);
-  const [r] = await box.ch.query<{ n: string; ids: string[] }>(`SELECT count() AS n, groupUniqArray(baseline_id) AS ids FROM drift_results WHERE monitor = 'against-training'`);
+  const [r] = await box.ch.query<{ n: string; ids: string[] }>(
+    `SELECT count() AS n, groupUniqArray(baseline_id) AS ids FROM drift_results WHERE monitor = 'against-training'`,
+  );
   assert.ok(Number(r!.n) > 0);
   assert.deepEqual(r!.ids, [id]);
 });

@@ -26,7 +26,18 @@ after(async () => {
 });
 
 function outbox(attempts: string[]): Outbox {
-  const channels = new Map<string, Channel>([['hook', new WebhookChannel({ name: 'hook', url: receiver.url('/hook'), secret: SECRET, format: 'standard', timeoutMs: 2000 })]]);
+  const channels = new Map<string, Channel>([
+    [
+      'hook',
+      new WebhookChannel({
+        name: 'hook',
+        url: receiver.url('/hook'),
+        secret: SECRET,
+        format: 'standard',
+        timeoutMs: 2000,
+      }),
+    ],
+  ]);
   return new Outbox(new ClickHouseAlertStore(box.ch), channels, {
     maxAttempts: 8,
     retryBaseMs: 200,
@@ -57,7 +68,10 @@ test('a delivery queued while the receiver is down survives a restart and arrive
   await first.enqueue([{ channel: 'hook', notification, noticeIds: ['notice-1'], runEndedMs: Date.now() }]);
   await waitFor('two failed attempts', () => firstAttempts.length >= 2, 10_000);
   await first.stop(); // the process goes away with the delivery still retrying
-  assert.ok(firstAttempts.every((a) => a.endsWith(':retrying')), firstAttempts.join());
+  assert.ok(
+    firstAttempts.every((a) => a.endsWith(':retrying')),
+    firstAttempts.join(),
+  );
 
   await receiver.start(receiver.port);
   const secondAttempts: string[] = [];
@@ -72,9 +86,18 @@ test('a delivery queued while the receiver is down survives a restart and arrive
   assert.equal(got!.headers['webhook-id'], 'ntf_outbox_restart');
   assert.equal(got!.verified, true);
   assert.deepEqual(JSON.parse(got!.body), notification, 'the body stored at enqueue is the body sent');
-  assert.deepEqual(secondAttempts, [`${firstAttempts.length + 1}:sent`], 'the attempt count carries on across the restart');
-  const history = await box.ch.query<{ status: string; attempt: number }>(`SELECT status, attempt FROM ${TABLES.alertDeliveries} WHERE delivery_id = 'ntf_outbox_restart' ORDER BY seq`);
-  assert.deepEqual(history.map((h) => `${h.attempt}:${h.status}`), ['0:queued', ...firstAttempts, `${firstAttempts.length + 1}:sent`]);
+  assert.deepEqual(
+    secondAttempts,
+    [`${firstAttempts.length + 1}:sent`],
+    'the attempt count carries on across the restart',
+  );
+  const history = await box.ch.query<{ status: string; attempt: number }>(
+    `SELECT status, attempt FROM ${TABLES.alertDeliveries} WHERE delivery_id = 'ntf_outbox_restart' ORDER BY seq`,
+  );
+  assert.deepEqual(
+    history.map((h) => `${h.attempt}:${h.status}`),
+    ['0:queued', ...firstAttempts, `${firstAttempts.length + 1}:sent`],
+  );
 
   const third = outbox([]);
   await third.start();

@@ -37,26 +37,54 @@ test('two ingest replicas in one group and a third joining mid-stream of 200,000
   await Promise.all([startReplica(), startReplica()]);
   // 12 models: events are keyed by model, so several models spread over the partitions
   const producing = produceStream(sdk, TOTAL, 1_000, 100, (seq) => `rebalance-${seq % 12}`); // about 20 s of stream
-  const atJoin = await waitFor('a quarter of the stream stored', async () => {
-    const c = await storedCounts(box.ch, null);
-    return c.distinct >= TOTAL / 4 ? c : undefined;
-  }, 180_000, 100);
+  const atJoin = await waitFor(
+    'a quarter of the stream stored',
+    async () => {
+      const c = await storedCounts(box.ch, null);
+      return c.distinct >= TOTAL / 4 ? c : undefined;
+    },
+    180_000,
+    100,
+  );
   const third = await startReplica();
   const atReady = await storedCounts(box.ch, null);
   assert.ok(atReady.distinct < TOTAL, `the third replica joined mid-stream (${atReady.distinct} of ${TOTAL} stored)`);
   await producing;
-  const done = await waitFor('every event stored', async () => {
-    const c = await storedCounts(box.ch, null);
-    return c.distinct >= TOTAL ? c : undefined;
-  }, 300_000, 500);
-  t.diagnostic(`third replica started at ${atJoin.distinct} stored, consuming at ${atReady.distinct}; ${done.rows - TOTAL} redelivered copies collapsed`);
+  const done = await waitFor(
+    'every event stored',
+    async () => {
+      const c = await storedCounts(box.ch, null);
+      return c.distinct >= TOTAL ? c : undefined;
+    },
+    300_000,
+    500,
+  );
+  t.diagnostic(
+    `third replica started at ${atJoin.distinct} stored, consuming at ${atReady.distinct}; ${done.rows - TOTAL} redelivered copies collapsed`,
+  );
   assert.equal(done.distinct, TOTAL, 'every produced event_id is present');
   assert.equal(done.minSeq, 0);
   assert.equal(done.maxSeq, TOTAL - 1);
   assert.equal(done.final, TOTAL, 'dedup-safe count (FINAL) equals what was produced');
   const consumedByThird = await third.metric('driftwatch_ingest_consumed_total');
-  const metricsText = async () => (await (await third.get('/metrics')).text()).split('\n').filter((l) => l.startsWith('driftwatch_ingest_consumed')).join('\n');
-  assert.ok(consumedByThird > 0, `the third replica took partitions over:\n${await metricsText()}\n${replicas.map((r, i) => `--- replica ${i}\n${r.output.split('\n').filter((l) => /joined group|kafkajs|warn|error/i.test(l)).join('\n').slice(-2000)}`).join('\n')}`);
+  const metricsText = async () =>
+    (await (await third.get('/metrics')).text())
+      .split('\n')
+      .filter((l) => l.startsWith('driftwatch_ingest_consumed'))
+      .join('\n');
+  assert.ok(
+    consumedByThird > 0,
+    `the third replica took partitions over:\n${await metricsText()}\n${replicas
+      .map(
+        (r, i) =>
+          `--- replica ${i}\n${r.output
+            .split('\n')
+            .filter((l) => /joined group|kafkajs|warn|error/i.test(l))
+            .join('\n')
+            .slice(-2000)}`,
+      )
+      .join('\n')}`,
+  );
   for (const [i, r] of replicas.entries()) {
     assert.equal((await r.get('/health/live')).status, 200, `replica ${i} live`);
     assert.equal(await r.metric('driftwatch_ingest_consumer_crashes_total'), 0, `replica ${i} never crashed`);
@@ -70,13 +98,25 @@ test('two ingest replicas in one group and a third joining mid-stream of 200,000
       'every partition committed to its end',
       async () => {
         const ends = await admin.fetchTopicOffsets(box.topics.prediction);
-        const [committed] = await admin.fetchOffsets({ groupId: box.env.INGEST_GROUP_ID!, topics: [box.topics.prediction] });
-        state = ends.map((e) => `p${e.partition} ${committed?.partitions.find((p) => p.partition === e.partition)?.offset}/${e.high}`).join(', ');
-        return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+        const [committed] = await admin.fetchOffsets({
+          groupId: box.env.INGEST_GROUP_ID!,
+          topics: [box.topics.prediction],
+        });
+        state = ends
+          .map(
+            (e) =>
+              `p${e.partition} ${committed?.partitions.find((p) => p.partition === e.partition)?.offset}/${e.high}`,
+          )
+          .join(', ');
+        return ends.every(
+          (e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high,
+        );
       },
       30_000,
     ).catch((err: Error) => {
-      throw new Error(`${err.message}: committed/end ${state}\n${replicas.map((r, i) => `--- replica ${i}\n${r.output.slice(-1500)}`).join('\n')}`);
+      throw new Error(
+        `${err.message}: committed/end ${state}\n${replicas.map((r, i) => `--- replica ${i}\n${r.output.slice(-1500)}`).join('\n')}`,
+      );
     });
   } finally {
     await admin.disconnect();

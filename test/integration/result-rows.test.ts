@@ -23,7 +23,13 @@ let settings: ClickHouseSettings;
 let ch: ClickHouse;
 
 before(async () => {
-  settings = { url: CLICKHOUSE_URL, database: uniqueName('results'), username: 'default', password: '', requestTimeoutMs: 10_000 };
+  settings = {
+    url: CLICKHOUSE_URL,
+    database: uniqueName('results'),
+    username: 'default',
+    password: '',
+    requestTimeoutMs: 10_000,
+  };
   await ensureDatabase(settings);
   ch = createClickHouse(settings);
   await migrate(ch);
@@ -34,7 +40,15 @@ after(async () => {
   await ch.close();
 });
 
-const segment = { run_id: 'run-1', monitor: 'm', model: 'flights', model_version: ALL_VERSIONS, window_start: '2026-01-01 10:00:00', window_end: '2026-01-01 11:00:00', computed_at: '2026-01-01 11:00:01' };
+const segment = {
+  run_id: 'run-1',
+  monitor: 'm',
+  model: 'flights',
+  model_version: ALL_VERSIONS,
+  window_start: '2026-01-01 10:00:00',
+  window_end: '2026-01-01 11:00:00',
+  computed_at: '2026-01-01 11:00:01',
+};
 
 const rows: { [T in ResultTable]: ResultRows[T] } = {
   [TABLES.driftResults]: {
@@ -92,6 +106,9 @@ for (const table of Object.keys(rows) as ResultTable[]) {
     const [back] = await ch.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     // UInt64 columns come back as strings (JSON output of 64-bit integers)
     const numeric = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
-    assert.deepEqual(Object.fromEntries(Object.entries(back!).map(([k, v]) => [k, numeric(v)])), Object.fromEntries(Object.entries(row).map(([k, v]) => [k, numeric(v)])));
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(back!).map(([k, v]) => [k, numeric(v)])),
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, numeric(v)])),
+    );
   });
 }

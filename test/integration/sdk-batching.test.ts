@@ -17,10 +17,20 @@ before(async () => {
   await admin.connect();
   await admin.alterConfigs({
     validateOnly: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: box.topics.prediction, configEntries: [{ name: 'max.message.bytes', value: '200000' }] }],
+    resources: [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: box.topics.prediction,
+        configEntries: [{ name: 'max.message.bytes', value: '200000' }],
+      },
+    ],
   });
   await admin.disconnect();
-  sdk = new DriftwatchClient({ brokers: box.env.KAFKA_BROKERS!.split(','), topicPrefix: box.name, log: { log: () => undefined, warn: () => undefined, error: () => undefined } });
+  sdk = new DriftwatchClient({
+    brokers: box.env.KAFKA_BROKERS!.split(','),
+    topicPrefix: box.name,
+    log: { log: () => undefined, warn: () => undefined, error: () => undefined },
+  });
 });
 
 after(async () => {
@@ -38,13 +48,23 @@ function wide(count: number): Record<string, string> {
 
 test('a batch the broker refuses as too large is split until it fits; an event too large alone is dropped and counted', async () => {
   const ids = Array.from({ length: 40 }, (_, i) =>
-    sdk.logPrediction({ model: 'big-notes', modelVersion: 'v1', prediction: i, latencyMs: 1, features: { note: note(3_500), n: i } }),
+    sdk.logPrediction({
+      model: 'big-notes',
+      modelVersion: 'v1',
+      prediction: i,
+      latencyMs: 1,
+      features: { note: note(3_500), n: i },
+    }),
   );
   // about 3.7 KB each: 40 of them make one ~150 KB request, under the 200 KB topic limit; the next
   // ones are wider: 90 KB each, so the 900 KB default batch (10 of them) is refused and split
-  for (let i = 0; i < 10; i++) ids.push(sdk.logPrediction({ model: 'big-notes', modelVersion: 'v1', prediction: i, latencyMs: 1, features: wide(22) }));
+  for (let i = 0; i < 10; i++)
+    ids.push(
+      sdk.logPrediction({ model: 'big-notes', modelVersion: 'v1', prediction: i, latencyMs: 1, features: wide(22) }),
+    );
   assert.throws(
-    () => sdk.logPrediction({ model: 'big-notes', modelVersion: 'v1', prediction: 0, latencyMs: 1, features: wide(300) }),
+    () =>
+      sdk.logPrediction({ model: 'big-notes', modelVersion: 'v1', prediction: 0, latencyMs: 1, features: wide(300) }),
     (err: unknown) => err instanceof DriftwatchValidationError && err.code === 'oversize',
     'an event over 1 MiB is refused in the caller',
   );

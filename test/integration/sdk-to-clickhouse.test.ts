@@ -33,13 +33,29 @@ test('a prediction logged with the SDK is in ClickHouse with every field intact'
     status: 'ok',
     score: 0.873,
     probabilities: { fraud: 0.873, legit: 0.127 },
-    features: { amount: 129.99, country: 'FR', 'card:type': 'visa', age_days: 0, merchant: null, 'weird.name-1': -1e-7 },
+    features: {
+      amount: 129.99,
+      country: 'FR',
+      'card:type': 'visa',
+      age_days: 0,
+      merchant: null,
+      'weird.name-1': -1e-7,
+    },
     timestamp: ts,
   });
-  const errId = sdk.logPrediction({ model: 'fraud-detector', modelVersion: '2024.06.1', prediction: 'unknown', latencyMs: 250, status: 'error', timestamp: ts.getTime() });
+  const errId = sdk.logPrediction({
+    model: 'fraud-detector',
+    modelVersion: '2024.06.1',
+    prediction: 'unknown',
+    latencyMs: 250,
+    status: 'error',
+    timestamp: ts.getTime(),
+  });
   await sdk.flush();
   const rows = await waitFor('both predictions stored', async () => {
-    const r = await box.ch.query<Record<string, unknown>>(`SELECT * FROM predictions FINAL WHERE model = 'fraud-detector' ORDER BY latency_ms`);
+    const r = await box.ch.query<Record<string, unknown>>(
+      `SELECT * FROM predictions FINAL WHERE model = 'fraud-detector' ORDER BY latency_ms`,
+    );
     return r.length === 2 ? r : undefined;
   });
   const [ok, err] = rows as [Record<string, unknown>, Record<string, unknown>];
@@ -71,9 +87,15 @@ test('features and a late label are stored against the prediction event_id', asy
   const id = sdk.logPrediction({ model: 'churn', modelVersion: 'v3', prediction: 'stay', latencyMs: 3 });
   assert.throws(
     () => sdk.logFeatures({ eventId: id, model: 'churn', modelVersion: 'v3', features: { 'discount%': null } }),
-    (err: Error) => err instanceof DriftwatchValidationError && err.code === 'bad_name' && /discount%/.test(err.message),
+    (err: Error) =>
+      err instanceof DriftwatchValidationError && err.code === 'bad_name' && /discount%/.test(err.message),
   );
-  sdk.logFeatures({ eventId: id, model: 'churn', modelVersion: 'v3', features: { tenure_months: 27, plan: 'pro', discount: null } });
+  sdk.logFeatures({
+    eventId: id,
+    model: 'churn',
+    modelVersion: 'v3',
+    features: { tenure_months: 27, plan: 'pro', discount: null },
+  });
   // labels arrive late; an ISO timestamp with an offset is kept to the millisecond
   const labelAt = new Date(Date.now() - 2 * 86_400_000);
   const labelIso = `${labelAt.toISOString().slice(0, 19)}.123+01:00`;

@@ -37,17 +37,33 @@ test('rows ClickHouse refuses are found by bisection and reported; every other r
   const bad = [3, 500, 998];
   // what validation now refuses, as if a producer had got it past: a lone surrogate escape in JSON
   for (const i of bad) rows[i]!.row = rows[i]!.row.replace('"placeholder"', '"half \\ud83d"');
-  const labels: TableRow[] = [{ table: TABLES.labels, row: `{"event_id":"${randomUUID()}","model":"refusals","model_version":"","ts":"2026-01-01 00:00:00","timestamp_ms":0,"label_num":1,"label_str":null,"ingested_at":"2026-01-01 00:00:00"}` }];
+  const labels: TableRow[] = [
+    {
+      table: TABLES.labels,
+      row: `{"event_id":"${randomUUID()}","model":"refusals","model_version":"","ts":"2026-01-01 00:00:00","timestamp_ms":0,"label_num":1,"label_str":null,"ingested_at":"2026-01-01 00:00:00"}`,
+    },
+  ];
   const inserts: number[] = [];
-  const refused = await new RowWriter(box.ch, { onInsert: (_table, n) => void inserts.push(n) }).write([...rows, ...labels]);
-  assert.deepEqual(refused.map((r) => r.index), bad);
+  const refused = await new RowWriter(box.ch, { onInsert: (_table, n) => void inserts.push(n) }).write([
+    ...rows,
+    ...labels,
+  ]);
+  assert.deepEqual(
+    refused.map((r) => r.index),
+    bad,
+  );
   for (const r of refused) {
     assert.equal(r.table, 'predictions');
     assert.match(r.reason, /surrogate/);
   }
-  const [count] = await box.ch.query<{ n: string; ids: string }>(`SELECT count() AS n, uniqExact(event_id) AS ids FROM predictions`);
+  const [count] = await box.ch.query<{ n: string; ids: string }>(
+    `SELECT count() AS n, uniqExact(event_id) AS ids FROM predictions`,
+  );
   assert.deepEqual([Number(count?.n), Number(count?.ids)], [997, 997], 'each good row stored exactly once');
   const [labelCount] = await box.ch.query<{ n: string }>(`SELECT count() AS n FROM labels`);
   assert.equal(Number(labelCount?.n), 1, 'the other table of the batch is stored as it was');
-  assert.ok(inserts.length <= 2 * 3 * Math.ceil(Math.log2(1000)) + 1, `${inserts.length} inserts for 3 bad rows in 1000`);
+  assert.ok(
+    inserts.length <= 2 * 3 * Math.ceil(Math.log2(1000)) + 1,
+    `${inserts.length} inserts for 3 bad rows in 1000`,
+  );
 });

@@ -18,18 +18,25 @@ export function consoleProduce(topic: string, lines: string[], codec: Codec): vo
   const result = spawnSync(
     'java',
     [
-      '-cp', jars,
+      '-cp',
+      jars,
       `-Dlog4j.configuration=file:${join(repoRoot(), 'deploy/local/kafka/log4j.properties')}`,
       'kafka.tools.ConsoleProducer',
-      '--bootstrap-server', KAFKA_BROKERS,
-      '--topic', topic,
-      '--compression-codec', codec,
-      '--producer-property', 'linger.ms=50',
-      '--producer-property', 'acks=all',
+      '--bootstrap-server',
+      KAFKA_BROKERS,
+      '--topic',
+      topic,
+      '--compression-codec',
+      codec,
+      '--producer-property',
+      'linger.ms=50',
+      '--producer-property',
+      'acks=all',
     ],
     { input: `${lines.join('\n')}\n`, encoding: 'utf8', timeout: 120_000 },
   );
-  if (result.status !== 0) throw new Error(`console producer (${codec}) failed: ${result.stderr || result.error?.message}`);
+  if (result.status !== 0)
+    throw new Error(`console producer (${codec}) failed: ${result.stderr || result.error?.message}`);
 }
 
 /** A Python interpreter with confluent-kafka, in a virtual environment under .local/py (created once). */
@@ -38,7 +45,11 @@ export function pythonWithKafka(): string {
   const python = join(venv, 'bin/python');
   if (!existsSync(join(venv, '.complete'))) {
     execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'confluent-kafka>=2.5,<3'], { stdio: 'inherit', timeout: 300_000 });
+    execFileSync(
+      python,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'confluent-kafka>=2.5,<3'],
+      { stdio: 'inherit', timeout: 300_000 },
+    );
     execFileSync('touch', [join(venv, '.complete')]);
   }
   return python;
@@ -46,7 +57,11 @@ export function pythonWithKafka(): string {
 
 /** Runs a script from test/fixtures with the Python that has confluent-kafka. */
 export function runPythonFixture(script: string, args: string[], timeoutMs = 600_000): string {
-  const result = spawnSync(pythonWithKafka(), [join(repoRoot(), 'test/fixtures', script), ...args], { encoding: 'utf8', timeout: timeoutMs });
-  if (result.status !== 0) throw new Error(`${script} failed (${result.status ?? result.signal}): ${result.stderr || result.error?.message}`);
+  const result = spawnSync(pythonWithKafka(), [join(repoRoot(), 'test/fixtures', script), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  if (result.status !== 0)
+    throw new Error(`${script} failed (${result.status ?? result.signal}): ${result.stderr || result.error?.message}`);
   return result.stdout;
 }

@@ -9,7 +9,10 @@ export class AppProcess {
   private child: ChildProcess | undefined;
   private port = 0;
   output = '';
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({
+    code: null,
+    signal: null,
+  });
 
   constructor(
     private readonly env: Record<string, string>,
@@ -23,7 +26,14 @@ export class AppProcess {
     const [file, ...args] = this.command;
     const child = spawn(file!, args, {
       // text logs unless a test asks for json: they are what a failing test prints for a person to read
-      env: { ...process.env, LOG_FORMAT: 'text', ...this.env, [this.portVariable]: String(this.port), NO_COLOR: '1', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      env: {
+        ...process.env,
+        LOG_FORMAT: 'text',
+        ...this.env,
+        [this.portVariable]: String(this.port),
+        NO_COLOR: '1',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -33,7 +43,11 @@ export class AppProcess {
   }
 
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await waitFor(`ready on :${this.port}\n${this.output}`, async () => (await this.get('/health/ready')).status === 200, timeoutMs);
+    await waitFor(
+      `ready on :${this.port}\n${this.output}`,
+      async () => (await this.get('/health/ready')).status === 200,
+      timeoutMs,
+    );
   }
 
   get(path: string): Promise<Response> {

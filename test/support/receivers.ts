@@ -27,7 +27,11 @@ export class SmtpCatcher {
       onData: (stream, session, callback) => {
         simpleParser(stream).then(
           (mail) => {
-            this.mails.push({ mail, envelopeTo: session.envelope.rcptTo.map((r) => r.address), receivedAtMs: Date.now() });
+            this.mails.push({
+              mail,
+              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+              receivedAtMs: Date.now(),
+            });
             callback();
           },
           (err: Error) => callback(err),
@@ -71,7 +75,14 @@ export class WebhookReceiver {
       req.on('end', () => {
         const next = this.script.shift() ?? 200;
         const verified = verifyWebhook(this.secret, req.headers as Record<string, string>, body);
-        this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, status: next === 'hang' ? 0 : next, receivedAtMs: Date.now() });
+        this.received.push({
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          verified,
+          status: next === 'hang' ? 0 : next,
+          receivedAtMs: Date.now(),
+        });
         if (next !== 'hang') res.writeHead(next).end();
       });
     });
@@ -90,7 +101,8 @@ export class WebhookReceiver {
   /** Accepted deliveries (2xx), one per webhook-id: what a deduplicating receiver keeps. */
   delivered(path?: string): ReceivedWebhook[] {
     const byId = new Map<string, ReceivedWebhook>();
-    for (const r of this.received) if (r.status >= 200 && r.status < 300 && (!path || r.path === path)) byId.set(String(r.headers['webhook-id']), r);
+    for (const r of this.received)
+      if (r.status >= 200 && r.status < 300 && (!path || r.path === path)) byId.set(String(r.headers['webhook-id']), r);
     return [...byId.values()];
   }
 

@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createClickHouse, ensureDatabase, migrate, type ClickHouse, type ClickHouseSettings } from '@driftwatch/clickhouse';
+import {
+  createClickHouse,
+  ensureDatabase,
+  migrate,
+  type ClickHouse,
+  type ClickHouseSettings,
+} from '@driftwatch/clickhouse';
 import { topicNames, type TopicNames } from '@driftwatch/contracts';
 import { createKafka, ensureTopics, kafkaSecurityFromEnv, type KafkaSecurity } from '@driftwatch/kafka';
 import type { Kafka } from 'kafkajs';
@@ -18,7 +24,9 @@ export function uniqueName(label: string): string {
 
 /** Starts or stops one local service through the project's own script (deploy/local/infra.sh). */
 export function infra(command: 'start' | 'stop', service: 'kafka' | 'clickhouse'): void {
-  execFileSync('bash', [join(repoRoot(), 'deploy/local/infra.sh'), command, service], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [join(repoRoot(), 'deploy/local/infra.sh'), command, service], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -62,14 +70,31 @@ export interface Sandbox {
 }
 
 /** Own topics, database (migrated) and consumer group for one test file. */
-export async function sandbox(label: string, partitions = 3, requestTimeoutMs = 30_000, connection = localKafka()): Promise<Sandbox> {
+export async function sandbox(
+  label: string,
+  partitions = 3,
+  requestTimeoutMs = 30_000,
+  connection = localKafka(),
+): Promise<Sandbox> {
   const name = uniqueName(label);
-  const clickhouse: ClickHouseSettings = { url: CLICKHOUSE_URL, database: name, username: 'default', password: '', requestTimeoutMs };
+  const clickhouse: ClickHouseSettings = {
+    url: CLICKHOUSE_URL,
+    database: name,
+    username: 'default',
+    password: '',
+    requestTimeoutMs,
+  };
   await ensureDatabase(clickhouse);
   const ch = createClickHouse(clickhouse);
   await migrate(ch);
   const topics = topicNames(name);
-  const kafka = createKafka({ brokers: connection.brokers, ...connection.security, clientId: `test-${label}`, topicPrefix: name, topicPartitions: partitions });
+  const kafka = createKafka({
+    brokers: connection.brokers,
+    ...connection.security,
+    clientId: `test-${label}`,
+    topicPrefix: name,
+    topicPartitions: partitions,
+  });
   await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], partitions);
   return {
     name,

@@ -6,7 +6,13 @@ import { SEQ_SQL, syntheticPrediction } from './events';
  * Produces `total` synthetic predictions through the SDK, `perTick` every `tickMs`, so that a
  * fault can be injected while the stream is still flowing. Resolves when Kafka acknowledged all.
  */
-export async function produceStream(sdk: DriftwatchClient, total: number, perTick: number, tickMs: number, model: string | ((seq: number) => string) = 'synthetic'): Promise<void> {
+export async function produceStream(
+  sdk: DriftwatchClient,
+  total: number,
+  perTick: number,
+  tickMs: number,
+  model: string | ((seq: number) => string) = 'synthetic',
+): Promise<void> {
   for (let seq = 0; seq < total; ) {
     const end = Math.min(total, seq + perTick);
     for (; seq < end; seq++) {
@@ -43,5 +49,11 @@ export async function storedCounts(ch: ClickHouse, model: string | null = 'synth
     `SELECT count() AS rows, uniqExact(event_id) AS distinct, min(${SEQ_SQL}) AS min_seq, max(${SEQ_SQL}) AS max_seq FROM predictions ${where}`,
   );
   const [f] = await ch.query<{ n: string }>(`SELECT count() AS n FROM predictions FINAL ${where}`);
-  return { rows: Number(r!.rows), distinct: Number(r!.distinct), final: Number(f!.n), minSeq: Number(r!.min_seq), maxSeq: Number(r!.max_seq) };
+  return {
+    rows: Number(r!.rows),
+    distinct: Number(r!.distinct),
+    final: Number(f!.n),
+    minSeq: Number(r!.min_seq),
+    maxSeq: Number(r!.max_seq),
+  };
 }

@@ -10,12 +10,44 @@ function cells(text: string): Record<string, string>[] {
 
 // rows as ClickHouse returns them (JSONEachRow): 64-bit integers as strings, floats as numbers
 const health = [
-  { model_version: '*', events: '3950', errors: '9', error_rate: 9 / 3950, events_per_s: 3950 / 3600, latency_p50_ms: 5.25, latency_p99_ms: 14.759 },
-  { model_version: 'v1', events: '1975', errors: '0', error_rate: 0, events_per_s: 1975 / 3600, latency_p50_ms: 5, latency_p99_ms: 14.7 },
+  {
+    model_version: '*',
+    events: '3950',
+    errors: '9',
+    error_rate: 9 / 3950,
+    events_per_s: 3950 / 3600,
+    latency_p50_ms: 5.25,
+    latency_p99_ms: 14.759,
+  },
+  {
+    model_version: 'v1',
+    events: '1975',
+    errors: '0',
+    error_rate: 0,
+    events_per_s: 1975 / 3600,
+    latency_p50_ms: 5,
+    latency_p99_ms: 14.7,
+  },
 ];
 const drift = [
-  { feature: 'dep_hour', method: 'ks', value: 0.21337, p_value: 2e-30, threshold: 0.01, breached: 1, window_n: '1234567' },
-  { feature: 'distance', method: 'ks', value: 0.04512, p_value: 0.004, threshold: 0.01, breached: 1, window_n: '1234567' },
+  {
+    feature: 'dep_hour',
+    method: 'ks',
+    value: 0.21337,
+    p_value: 2e-30,
+    threshold: 0.01,
+    breached: 1,
+    window_n: '1234567',
+  },
+  {
+    feature: 'distance',
+    method: 'ks',
+    value: 0.04512,
+    p_value: 0.004,
+    threshold: 0.01,
+    breached: 1,
+    window_n: '1234567',
+  },
   { feature: 'dep_hour', method: 'psi', value: 0.00012, p_value: null, threshold: 0.2, breached: 0, window_n: 1234567 },
 ];
 
@@ -30,13 +62,22 @@ test('the health table shows a small error rate as a percentage, not 0', () => {
 
 test('the drift table keeps tiny p-values apart from each other and from 0', () => {
   const rows = cells(resultTable(drift, { window_n: 'number' }));
-  assert.deepEqual(rows.map((r) => r.p_value), ['2e-30', '0.004', '-']);
-  assert.deepEqual(rows.map((r) => r.value), ['0.2134', '0.04512', '1.2e-4']);
+  assert.deepEqual(
+    rows.map((r) => r.p_value),
+    ['2e-30', '0.004', '-'],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.value),
+    ['0.2134', '0.04512', '1.2e-4'],
+  );
 });
 
 test('a large count is printed as a whole number with grouped thousands', () => {
   const rows = cells(resultTable(drift, { window_n: 'number' }));
-  assert.deepEqual(rows.map((r) => r.window_n), ['1,234,567', '1,234,567', '1,234,567']);
+  assert.deepEqual(
+    rows.map((r) => r.window_n),
+    ['1,234,567', '1,234,567', '1,234,567'],
+  );
   assert.equal(cells(resultTable(health, { events: 'number' }))[0]!.events, '3,950');
 });
 

@@ -16,10 +16,17 @@ export function resultTable(rows: readonly Record<string, unknown>[], formats: C
     if (v === null || v === undefined) return formatNumber(null);
     const declared = formats[col];
     if (declared === 'percent') return formatPercent(Number(v));
-    if (typeof v === 'number' || (declared === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))) return formatNumber(Number(v));
+    if (
+      typeof v === 'number' ||
+      (declared === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+    )
+      return formatNumber(Number(v));
     return String(v);
   };
-  return renderTable(cols, rows.map((r) => cols.map((c) => cell(c, r[c]))))
+  return renderTable(
+    cols,
+    rows.map((r) => cols.map((c) => cell(c, r[c]))),
+  )
     .map((line) => `  ${line}`)
     .join('\n');
 }

@@ -4,7 +4,10 @@ import { IngestMetrics } from './metrics';
 
 @Controller()
 export class HttpController {
-  constructor(private readonly ingest: IngestService, private readonly metrics: IngestMetrics) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly metrics: IngestMetrics,
+  ) {}
 
   /** 503 when the consumer cannot go on (down, or a batch stuck in the decoder). */
   @Get('health/live')

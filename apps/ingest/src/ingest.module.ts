@@ -9,10 +9,6 @@ import { IngestSettings } from './settings.token';
 @Module({
   imports: [ScheduleModule.forRoot()],
   controllers: [HttpController],
-  providers: [
-    { provide: IngestSettings, useFactory: () => ingestSettingsFromEnv() },
-    IngestMetrics,
-    IngestService,
-  ],
+  providers: [{ provide: IngestSettings, useFactory: () => ingestSettingsFromEnv() }, IngestMetrics, IngestService],
 })
 export class IngestModule {}

@@ -14,7 +14,16 @@ import {
   type ClickHouse,
   type TableRow,
 } from '@driftwatch/clickhouse';
-import { CommitAfterWriteConsumer, createKafka, describeKafka, ensureTopics, type DecodeResult, type LogSink, type RejectedMessage, type StoreRefusal } from '@driftwatch/kafka';
+import {
+  CommitAfterWriteConsumer,
+  createKafka,
+  describeKafka,
+  ensureTopics,
+  type DecodeResult,
+  type LogSink,
+  type RejectedMessage,
+  type StoreRefusal,
+} from '@driftwatch/kafka';
 import { IngestMetrics } from './metrics';
 import { IngestSettings } from './settings.token';
 
@@ -25,7 +34,10 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly ch: ClickHouse;
   private consumer: CommitAfterWriteConsumer<TableRow> | undefined;
 
-  constructor(private readonly settings: IngestSettings, private readonly metrics: IngestMetrics) {
+  constructor(
+    private readonly settings: IngestSettings,
+    private readonly metrics: IngestMetrics,
+  ) {
     this.ch = createClickHouse(settings.clickhouse);
   }
 
@@ -45,7 +57,11 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     const where = describeKafka(settings.kafka);
     this.logger.log(`Kafka: ${where}`);
     // the first request to Kafka: refused credentials or certificates show up here, so say where and as whom
-    await ensureTopics(kafka, [topics.prediction, topics.features, topics.label, topics.deadLetter], settings.kafka.topicPartitions).catch((err: Error) => {
+    await ensureTopics(
+      kafka,
+      [topics.prediction, topics.features, topics.label, topics.deadLetter],
+      settings.kafka.topicPartitions,
+    ).catch((err: Error) => {
       throw new Error(`Kafka ${where}: ${err.message}`, { cause: err });
     });
     const writer = new RowWriter(this.ch, this.metrics);
@@ -65,15 +81,30 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
         store: async (accepted: TableRow[], rejected: RejectedMessage[]): Promise<StoreRefusal[]> => {
           const refused = await writer.write([
             ...accepted,
-            ...rejected.map((r): TableRow => ({
-              table: TABLES.deadLetters,
-              row: deadLetterRow({ sourceTopic: r.topic, sourcePartition: r.partition, sourceOffset: r.offset, code: r.code, reason: r.reason, value: r.value, failedAtMs: r.failedAtMs }),
-            })),
+            ...rejected.map(
+              (r): TableRow => ({
+                table: TABLES.deadLetters,
+                row: deadLetterRow({
+                  sourceTopic: r.topic,
+                  sourcePartition: r.partition,
+                  sourceOffset: r.offset,
+                  code: r.code,
+                  reason: r.reason,
+                  value: r.value,
+                  failedAtMs: r.failedAtMs,
+                }),
+              }),
+            ),
           ]);
           // dead-letter rows are made storable by deadLetterRow; should one be refused all the same, the dead-letter topic still has it
           for (const r of refused) {
             const source = r.index >= accepted.length ? rejected[r.index - accepted.length] : undefined;
-            if (source) this.logger.error(`a dead_letters row was refused: ${r.reason}`, { topic: source.topic, partition: source.partition, offset: source.offset });
+            if (source)
+              this.logger.error(`a dead_letters row was refused: ${r.reason}`, {
+                topic: source.topic,
+                partition: source.partition,
+                offset: source.offset,
+              });
           }
           return refused.filter((r) => r.index < accepted.length);
         },
@@ -87,7 +118,9 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       log,
     });
     await this.consumer.start();
-    this.logger.log(`consuming ${topics.prediction}, ${topics.features}, ${topics.label} as group ${settings.groupId} into ${settings.clickhouse.database}`);
+    this.logger.log(
+      `consuming ${topics.prediction}, ${topics.features}, ${topics.label} as group ${settings.groupId} into ${settings.clickhouse.database}`,
+    );
   }
 
   health(): { live: boolean; ready: boolean; reason?: string } {
@@ -98,7 +131,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   async applyRetention(): Promise<void> {
     try {
       const dropped = await dropExpiredPartitions(this.ch, this.settings.retentionDays);
-      if (dropped.length) this.logger.log(`retention (${this.settings.retentionDays} days) dropped ${dropped.join(', ')}`);
+      if (dropped.length)
+        this.logger.log(`retention (${this.settings.retentionDays} days) dropped ${dropped.join(', ')}`);
     } catch (err) {
       this.logger.error(`retention failed: ${(err as Error).message}`);
     }

@@ -5,9 +5,24 @@ import type { InsertObserver } from '@driftwatch/clickhouse';
 /** Prometheus metrics of the ingest service, fed by the consumer and writer hooks. */
 export class IngestMetrics implements ConsumerObserver, InsertObserver {
   readonly registry = new Registry();
-  private readonly consumedTotal = new Counter({ name: 'driftwatch_ingest_consumed_total', help: 'Messages consumed from Kafka', labelNames: ['topic'], registers: [this.registry] });
-  private readonly deadLetteredTotal = new Counter({ name: 'driftwatch_ingest_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['topic', 'code'], registers: [this.registry] });
-  private readonly insertedTotal = new Counter({ name: 'driftwatch_ingest_inserted_rows_total', help: 'Rows inserted into ClickHouse', labelNames: ['table'], registers: [this.registry] });
+  private readonly consumedTotal = new Counter({
+    name: 'driftwatch_ingest_consumed_total',
+    help: 'Messages consumed from Kafka',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  private readonly deadLetteredTotal = new Counter({
+    name: 'driftwatch_ingest_dead_lettered_total',
+    help: 'Messages sent to the dead-letter topic',
+    labelNames: ['topic', 'code'],
+    registers: [this.registry],
+  });
+  private readonly insertedTotal = new Counter({
+    name: 'driftwatch_ingest_inserted_rows_total',
+    help: 'Rows inserted into ClickHouse',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
   private readonly insertSeconds = new Histogram({
     name: 'driftwatch_ingest_insert_duration_seconds',
     help: 'Duration of one ClickHouse INSERT',
@@ -15,14 +30,49 @@ export class IngestMetrics implements ConsumerObserver, InsertObserver {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  private readonly storeFailures = new Counter({ name: 'driftwatch_ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', registers: [this.registry] });
-  private readonly lagGauge = new Gauge({ name: 'driftwatch_ingest_consumer_lag', help: 'Messages behind the high watermark, per partition', labelNames: ['topic', 'partition'], registers: [this.registry] });
-  private readonly bufferedGauge = new Gauge({ name: 'driftwatch_ingest_buffered_messages', help: 'Messages consumed and not yet stored', registers: [this.registry] });
-  private readonly bufferedBytesGauge = new Gauge({ name: 'driftwatch_ingest_buffered_bytes', help: 'Bytes of message values consumed and not yet stored', registers: [this.registry] });
-  private readonly refusedTotal = new Counter({ name: 'driftwatch_ingest_refused_rows_total', help: 'Rows ClickHouse refused for their content (dead-lettered as store_refused)', labelNames: ['table'], registers: [this.registry] });
-  private readonly deadLetterFailures = new Counter({ name: 'driftwatch_ingest_dead_letter_produce_failed_total', help: 'Dead letters recorded only in the dead_letters table because the dead-letter topic refused them', registers: [this.registry] });
-  private readonly crashesTotal = new Counter({ name: 'driftwatch_ingest_consumer_crashes_total', help: 'Consumer crashes, by who restarts it (kafkajs itself, or the service)', labelNames: ['restarted_by'], registers: [this.registry] });
-  private readonly restartsTotal = new Counter({ name: 'driftwatch_ingest_consumer_restarts_total', help: 'Consumers restarted by the service after kafkajs gave up on them', registers: [this.registry] });
+  private readonly storeFailures = new Counter({
+    name: 'driftwatch_ingest_store_failures_total',
+    help: 'Failed attempts to store a batch (retried)',
+    registers: [this.registry],
+  });
+  private readonly lagGauge = new Gauge({
+    name: 'driftwatch_ingest_consumer_lag',
+    help: 'Messages behind the high watermark, per partition',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  private readonly bufferedGauge = new Gauge({
+    name: 'driftwatch_ingest_buffered_messages',
+    help: 'Messages consumed and not yet stored',
+    registers: [this.registry],
+  });
+  private readonly bufferedBytesGauge = new Gauge({
+    name: 'driftwatch_ingest_buffered_bytes',
+    help: 'Bytes of message values consumed and not yet stored',
+    registers: [this.registry],
+  });
+  private readonly refusedTotal = new Counter({
+    name: 'driftwatch_ingest_refused_rows_total',
+    help: 'Rows ClickHouse refused for their content (dead-lettered as store_refused)',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
+  private readonly deadLetterFailures = new Counter({
+    name: 'driftwatch_ingest_dead_letter_produce_failed_total',
+    help: 'Dead letters recorded only in the dead_letters table because the dead-letter topic refused them',
+    registers: [this.registry],
+  });
+  private readonly crashesTotal = new Counter({
+    name: 'driftwatch_ingest_consumer_crashes_total',
+    help: 'Consumer crashes, by who restarts it (kafkajs itself, or the service)',
+    labelNames: ['restarted_by'],
+    registers: [this.registry],
+  });
+  private readonly restartsTotal = new Counter({
+    name: 'driftwatch_ingest_consumer_restarts_total',
+    help: 'Consumers restarted by the service after kafkajs gave up on them',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'driftwatch_ingest_' });

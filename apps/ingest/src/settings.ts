@@ -26,7 +26,12 @@ export function ingestSettingsFromEnv(env: Env = process.env): IngestSettings {
   return {
     kafka: kafkaSettingsFromEnv(env, 'driftwatch-ingest'),
     clickhouse: clickhouseSettingsFromEnv(env),
-    groupId: read.string('INGEST_GROUP_ID', 'driftwatch-ingest', /^[A-Za-z0-9_.-]{1,200}$/, 'a group id matching [A-Za-z0-9_.-]{1,200}'),
+    groupId: read.string(
+      'INGEST_GROUP_ID',
+      'driftwatch-ingest',
+      /^[A-Za-z0-9_.-]{1,200}$/,
+      'a group id matching [A-Za-z0-9_.-]{1,200}',
+    ),
     flushRows: read.int('INGEST_FLUSH_ROWS', 10_000, { min: 1, max: 1_000_000 }),
     flushMs: read.int('INGEST_FLUSH_MS', 1_000, { min: 10, max: 600_000 }),
     flushBytes: read.int('INGEST_FLUSH_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),

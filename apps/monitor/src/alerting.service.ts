@@ -38,11 +38,34 @@ export class AlertingService {
 
   /** Reads the alert history back and resumes unfinished deliveries. Call after migrations. */
   async start(ch: ClickHouse, registry: Registry): Promise<void> {
-    this.deliveries = new Counter({ name: 'driftwatch_alert_delivery_attempts_total', help: 'Notification delivery attempts by channel and result (sent, retrying, failed)', labelNames: ['channel', 'status'], registers: [registry] });
-    this.failed = new Counter({ name: 'driftwatch_alert_deliveries_failed_total', help: 'Notifications given up on (not retryable, or out of attempts)', labelNames: ['channel'], registers: [registry] });
-    this.firstAttempt = new Histogram({ name: 'driftwatch_alert_first_attempt_seconds', help: 'From the end of a monitor run to the first delivery attempt of its notification', labelNames: ['channel'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] });
+    this.deliveries = new Counter({
+      name: 'driftwatch_alert_delivery_attempts_total',
+      help: 'Notification delivery attempts by channel and result (sent, retrying, failed)',
+      labelNames: ['channel', 'status'],
+      registers: [registry],
+    });
+    this.failed = new Counter({
+      name: 'driftwatch_alert_deliveries_failed_total',
+      help: 'Notifications given up on (not retryable, or out of attempts)',
+      labelNames: ['channel'],
+      registers: [registry],
+    });
+    this.firstAttempt = new Histogram({
+      name: 'driftwatch_alert_first_attempt_seconds',
+      help: 'From the end of a monitor run to the first delivery attempt of its notification',
+      labelNames: ['channel'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
     const backlog = () => this.outbox?.backlog ?? 0;
-    new Gauge({ name: 'driftwatch_alert_outbox_backlog', help: 'Notifications queued or waiting for a retry', registers: [registry], collect() { this.set(backlog()); } });
+    new Gauge({
+      name: 'driftwatch_alert_outbox_backlog',
+      help: 'Notifications queued or waiting for a retry',
+      registers: [registry],
+      collect() {
+        this.set(backlog());
+      },
+    });
     if (!this.enabled) return;
     const { alerting, monitors } = this.settings.config;
     this.channels = channelsFromConfig(alerting, () => {
@@ -60,7 +83,9 @@ export class AlertingService {
     await this.outbox.start();
     this.engine = new AlertEngine(store, this.outbox, monitors, alerting.repeatIntervalMs);
     const recovered = await this.engine.start();
-    this.logger.log(`${this.channels.size} channels; ${this.outbox.backlog} deliveries resumed, ${recovered} notifications recovered`);
+    this.logger.log(
+      `${this.channels.size} channels; ${this.outbox.backlog} deliveries resumed, ${recovered} notifications recovered`,
+    );
   }
 
   /** Rules of one finished run. A failure is logged: the run itself stays recorded. */
@@ -77,10 +102,19 @@ export class AlertingService {
         health: outcome.health ?? [],
       });
       const run = { monitor: spec.name, model: spec.model, runId: outcome.runId };
-      for (const e of events.filter((e) => e.notify)) this.logger.log(`alert ${e.alertKey}: ${e.notify} (${e.condition})`, run);
-      if (queued.length) this.logger.log(`monitor ${spec.name}: ${queued.length} notifications queued (${queued.map((q) => q.channel).join(', ')})`, run);
+      for (const e of events.filter((e) => e.notify))
+        this.logger.log(`alert ${e.alertKey}: ${e.notify} (${e.condition})`, run);
+      if (queued.length)
+        this.logger.log(
+          `monitor ${spec.name}: ${queued.length} notifications queued (${queued.map((q) => q.channel).join(', ')})`,
+          run,
+        );
     } catch (err) {
-      this.logger.error(`monitor ${spec.name}: alert rules of run ${outcome.runId} failed: ${(err as Error).message}`, { monitor: spec.name, model: spec.model, runId: outcome.runId });
+      this.logger.error(`monitor ${spec.name}: alert rules of run ${outcome.runId} failed: ${(err as Error).message}`, {
+        monitor: spec.name,
+        model: spec.model,
+        runId: outcome.runId,
+      });
     }
   }
 
@@ -88,9 +122,14 @@ export class AlertingService {
     this.deliveries?.inc({ channel: record.channel, status: record.status });
     if (record.status === 'failed') {
       this.failed?.inc({ channel: record.channel });
-      this.logger.error(`delivery ${record.deliveryId} to ${record.channel} failed: ${record.error}`, { model: record.model, runId: record.runId, channel: record.channel });
+      this.logger.error(`delivery ${record.deliveryId} to ${record.channel} failed: ${record.error}`, {
+        model: record.model,
+        runId: record.runId,
+        channel: record.channel,
+      });
     }
-    if (record.attempt === 1 && record.runEndedMs > 0) this.firstAttempt?.observe({ channel: record.channel }, (record.attemptedMs - record.runEndedMs) / 1000);
+    if (record.attempt === 1 && record.runEndedMs > 0)
+      this.firstAttempt?.observe({ channel: record.channel }, (record.attemptedMs - record.runEndedMs) / 1000);
   }
 
   async stop(): Promise<void> {

@@ -11,12 +11,18 @@ runService('monitor', async (logger) => {
   const settings = monitorSettingsFromEnv();
   const app = await NestFactory.create(MonitorModule, { logger });
   await app.listen(settings.httpPort, settings.httpHost);
-  Logger.log(`http on ${settings.httpHost}:${settings.httpPort}; ${settings.config.monitors.length} monitors from ${settings.configPath}`, 'monitor');
+  Logger.log(
+    `http on ${settings.httpHost}:${settings.httpPort}; ${settings.config.monitors.length} monitors from ${settings.configPath}`,
+    'monitor',
+  );
   let closing = false;
   const shutdown = () => {
     if (closing) return;
     closing = true;
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -9,6 +9,10 @@ import { monitorSettingsFromEnv, MonitorSettingsToken } from './settings';
   // provides the SchedulerRegistry that holds each monitor's cron job
   imports: [ScheduleModule.forRoot()],
   controllers: [HttpController],
-  providers: [{ provide: MonitorSettingsToken, useFactory: () => monitorSettingsFromEnv() }, AlertingService, SchedulerService],
+  providers: [
+    { provide: MonitorSettingsToken, useFactory: () => monitorSettingsFromEnv() },
+    AlertingService,
+    SchedulerService,
+  ],
 })
 export class MonitorModule {}

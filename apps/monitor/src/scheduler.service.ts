@@ -31,9 +31,25 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   });
   private started = false;
   readonly registry = new Registry();
-  private readonly runsTotal = new Counter({ name: 'driftwatch_monitor_runs_total', help: 'Monitor runs by outcome', labelNames: ['monitor', 'status'], registers: [this.registry] });
-  private readonly breachesTotal = new Counter({ name: 'driftwatch_monitor_breaches_total', help: 'Drift results that breached their threshold', labelNames: ['monitor'], registers: [this.registry] });
-  private readonly runSeconds = new Histogram({ name: 'driftwatch_monitor_run_duration_seconds', help: 'Duration of one monitor run', labelNames: ['monitor'], buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers: [this.registry] });
+  private readonly runsTotal = new Counter({
+    name: 'driftwatch_monitor_runs_total',
+    help: 'Monitor runs by outcome',
+    labelNames: ['monitor', 'status'],
+    registers: [this.registry],
+  });
+  private readonly breachesTotal = new Counter({
+    name: 'driftwatch_monitor_breaches_total',
+    help: 'Drift results that breached their threshold',
+    labelNames: ['monitor'],
+    registers: [this.registry],
+  });
+  private readonly runSeconds = new Histogram({
+    name: 'driftwatch_monitor_run_duration_seconds',
+    help: 'Duration of one monitor run',
+    labelNames: ['monitor'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
 
   constructor(
     private readonly settings: MonitorSettingsToken,
@@ -51,11 +67,19 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     for (const spec of this.settings.config.monitors.filter((m) => m.enabled)) {
       await this.catchUp(spec);
       const name = monitorJobName(spec.name);
-      const job = CronJob.from({ cronTime: spec.schedule, onTick: () => void this.tick(spec), start: false, timeZone: 'UTC' });
+      const job = CronJob.from({
+        cronTime: spec.schedule,
+        onTick: () => void this.tick(spec),
+        start: false,
+        timeZone: 'UTC',
+      });
       this.schedules.addCronJob(name, job);
       this.jobNames.push(name);
       job.start();
-      this.logger.log(`monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`, { monitor: spec.name, model: spec.model });
+      this.logger.log(
+        `monitor ${spec.name} (model ${spec.model}) scheduled '${spec.schedule}', window ${spec.windowMs / 1000}s`,
+        { monitor: spec.name, model: spec.model },
+      );
     }
     this.started = true;
   }
@@ -69,14 +93,22 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     const outcome = await this.runs.tick(spec, endMs);
     this.runsTotal.inc({ monitor: spec.name, status: outcome.status });
     if (outcome.status === 'skipped') {
-      this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`, { monitor: spec.name, model: spec.model, runId: outcome.runId });
+      this.logger.warn(`monitor ${spec.name}: tick skipped, previous run still running`, {
+        monitor: spec.name,
+        model: spec.model,
+        runId: outcome.runId,
+      });
       await recordRun(this.ch, spec, outcome, endMs, Date.now()).catch(() => undefined);
       return outcome;
     }
     this.runSeconds.observe({ monitor: spec.name }, outcome.durationMs / 1000);
     this.breachesTotal.inc({ monitor: spec.name }, outcome.breaches);
     const run = { monitor: spec.name, model: spec.model, runId: outcome.runId };
-    if (outcome.status === 'ok') this.logger.log(`monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`, run);
+    if (outcome.status === 'ok')
+      this.logger.log(
+        `monitor ${spec.name}: ${outcome.results} results, ${outcome.breaches} breaches in ${Math.round(outcome.durationMs)} ms`,
+        run,
+      );
     else this.logger.error(`monitor ${spec.name} failed: ${outcome.error}`, run);
     return outcome;
   }
@@ -86,9 +118,18 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     const last = await lastWindowEnd(this.ch, spec.name).catch(() => undefined);
     if (last === undefined) return;
     const time = new CronTime(spec.schedule, 'UTC');
-    const missed = missedTicks((ms) => time.getNextDateFrom(new Date(ms)).toMillis(), last, Date.now(), spec.maxCatchUp);
+    const missed = missedTicks(
+      (ms) => time.getNextDateFrom(new Date(ms)).toMillis(),
+      last,
+      Date.now(),
+      spec.maxCatchUp,
+    );
     for (const endMs of missed) await this.tick(spec, endMs);
-    if (missed.length) this.logger.log(`monitor ${spec.name}: caught up ${missed.length} missed runs (at most ${spec.maxCatchUp})`, { monitor: spec.name, model: spec.model });
+    if (missed.length)
+      this.logger.log(`monitor ${spec.name}: caught up ${missed.length} missed runs (at most ${spec.maxCatchUp})`, {
+        monitor: spec.name,
+        model: spec.model,
+      });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -24,7 +24,16 @@ test('a tick during a slow run of the same monitor is skipped; other monitors st
   const runs = new NonOverlappingRuns(async (s, endMs) => {
     started.push(`${s.name}@${endMs}`);
     await new Promise<void>((resolve) => release.push(resolve));
-    return { runId: 'r', monitor: s.name, status: 'ok', windowStartMs: 0, windowEndMs: endMs, durationMs: 1, results: 1, breaches: 0 } as RunOutcome;
+    return {
+      runId: 'r',
+      monitor: s.name,
+      status: 'ok',
+      windowStartMs: 0,
+      windowEndMs: endMs,
+      durationMs: 1,
+      results: 1,
+      breaches: 0,
+    } as RunOutcome;
   });
   const slow = runs.tick(spec('slow'), 1000);
   const skipped = await runs.tick(spec('slow'), 2000);
@@ -44,7 +53,17 @@ test('missed ticks after downtime: oldest first, at most max, none when nothing 
   const every10min = new CronTime('*/10 * * * *', 'UTC');
   const next = (ms: number) => every10min.getNextDateFrom(new Date(ms)).toMillis();
   const last = Date.parse('2026-06-01T10:00:00Z');
-  assert.deepEqual(missedTicks(next, last, Date.parse('2026-06-01T10:35:00Z'), 24).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['10:10', '10:20', '10:30']);
-  assert.deepEqual(missedTicks(next, last, Date.parse('2026-06-01T10:35:00Z'), 2).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['10:20', '10:30']);
+  assert.deepEqual(
+    missedTicks(next, last, Date.parse('2026-06-01T10:35:00Z'), 24).map((ms) =>
+      new Date(ms).toISOString().slice(11, 16),
+    ),
+    ['10:10', '10:20', '10:30'],
+  );
+  assert.deepEqual(
+    missedTicks(next, last, Date.parse('2026-06-01T10:35:00Z'), 2).map((ms) =>
+      new Date(ms).toISOString().slice(11, 16),
+    ),
+    ['10:20', '10:30'],
+  );
   assert.deepEqual(missedTicks(next, last, Date.parse('2026-06-01T10:09:59Z'), 24), []);
 });

@@ -14,7 +14,17 @@ export class NonOverlappingRuns {
 
   async tick(spec: MonitorSpec, endMs: number): Promise<RunOutcome> {
     if (this.running.has(spec.name)) {
-      return { runId: randomUUID(), monitor: spec.name, status: 'skipped', error: 'the previous run of this monitor is still running', windowStartMs: endMs - spec.windowMs, windowEndMs: endMs, durationMs: 0, results: 0, breaches: 0 };
+      return {
+        runId: randomUUID(),
+        monitor: spec.name,
+        status: 'skipped',
+        error: 'the previous run of this monitor is still running',
+        windowStartMs: endMs - spec.windowMs,
+        windowEndMs: endMs,
+        durationMs: 0,
+        results: 0,
+        breaches: 0,
+      };
     }
     const run = this.run(spec, endMs);
     this.running.set(spec.name, run);

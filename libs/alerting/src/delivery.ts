@@ -29,7 +29,11 @@ export async function attemptWebhook(req: WebhookRequest, nowMs = Date.now()): P
     const res = await fetch(req.url, {
       method: 'POST',
       // no secret (a Slack endpoint): no signature; the id still travels for deduplication
-      headers: { 'content-type': 'application/json', 'user-agent': 'driftwatch', ...(req.secret ? webhookHeaders(req.secret, req.id, req.body, nowMs) : { 'webhook-id': req.id }) },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'driftwatch',
+        ...(req.secret ? webhookHeaders(req.secret, req.id, req.body, nowMs) : { 'webhook-id': req.id }),
+      },
       body: req.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
@@ -39,7 +43,10 @@ export async function attemptWebhook(req: WebhookRequest, nowMs = Date.now()): P
     return { ok: false, status: res.status, retryable: isRetryableStatus(res.status), error: `HTTP ${res.status}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
-    const reason = e.name === 'TimeoutError' ? `timed out after ${req.timeoutMs ?? 10_000} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+    const reason =
+      e.name === 'TimeoutError'
+        ? `timed out after ${req.timeoutMs ?? 10_000} ms`
+        : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
     return { ok: false, retryable: true, error: reason };
   }
 }
@@ -54,7 +61,12 @@ export const RETRY_FACTOR = 4;
  * 12 h cap): steps of 30 s, 2 m, 8 m, 32 m, 2 h 8 m, 8 h 32 m, 12 h; the 8 attempts of a delivery
  * span 11.7 to 23.4 hours, about a day.
  */
-export function retryDelayMs(attempt: number, baseMs = 30_000, maxMs = 12 * 3_600_000, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  baseMs = 30_000,
+  maxMs = 12 * 3_600_000,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * RETRY_FACTOR ** Math.max(0, attempt - 1));
   return Math.floor(step / 2 + random() * (step / 2));
 }

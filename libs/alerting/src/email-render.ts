@@ -76,7 +76,13 @@ function reportOf(n: Notification): Report {
       fields: [['Reason', r.reason]],
       table: {
         columns: ['feature', 'method', 'value', 'threshold', 'p-value'],
-        rows: r.driftedFeatures.map((f) => [f.feature, f.method, formatNumber(f.value), formatNumber(f.threshold), formatNumber(f.pValue)]),
+        rows: r.driftedFeatures.map((f) => [
+          f.feature,
+          f.method,
+          formatNumber(f.value),
+          formatNumber(f.threshold),
+          formatNumber(f.pValue),
+        ]),
       },
       empty: 'No drifted features listed.',
     });
@@ -86,7 +92,9 @@ function reportOf(n: Notification): Report {
 
 function alertSection(a: AlertNotice): Section {
   const state = a.state === 'resolved' ? 'RESOLVED' : a.repeat ? 'STILL FIRING' : 'FIRING';
-  const labels = Object.keys(a.labels).sort().map((k) => `${k}=${a.labels[k]}`);
+  const labels = Object.keys(a.labels)
+    .sort()
+    .map((k) => `${k}=${a.labels[k]}`);
   return {
     title: `${a.rule}: ${state} (${a.severity})`,
     fields: [
@@ -99,7 +107,13 @@ function alertSection(a: AlertNotice): Section {
         ? undefined
         : {
             columns: ['version', 'feature', 'metric', 'value', 'condition'],
-            rows: a.evidence.map((e) => [e.modelVersion, e.feature ?? '-', e.metric, formatNumber(e.value), `${e.op} ${formatNumber(e.threshold)}`]),
+            rows: a.evidence.map((e) => [
+              e.modelVersion,
+              e.feature ?? '-',
+              e.metric,
+              formatNumber(e.value),
+              `${e.op} ${formatNumber(e.threshold)}`,
+            ]),
           },
     empty: a.state === 'resolved' ? 'The condition no longer holds.' : 'No breached metrics in this run.',
   };
@@ -123,7 +137,11 @@ function textFields(fields: Field[]): string[] {
 }
 
 function renderHtml(headline: string, r: Report): string {
-  const parts = [`<!doctype html>\n<html><body style="font-family: sans-serif">`, `<h2>${esc(headline)}</h2>`, htmlFields(r.fields)];
+  const parts = [
+    `<!doctype html>\n<html><body style="font-family: sans-serif">`,
+    `<h2>${esc(headline)}</h2>`,
+    htmlFields(r.fields),
+  ];
   for (const s of r.sections) {
     parts.push(`<h3>${esc(s.title)}</h3>`, htmlFields(s.fields));
     parts.push(s.table && s.table.rows.length > 0 ? htmlTable(s.table) : `<p>${esc(s.empty ?? '')}</p>`);

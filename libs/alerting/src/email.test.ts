@@ -82,13 +82,10 @@ async function startSmtpServer(options: SMTPServerOptions = {}) {
     logger: false,
     // parsed before the 250 reply, so a message is in `received` by the time send() resolves
     onData(stream, session, done) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push({ mail, rcptTo: session.envelope.rcptTo.map((a) => a.address), user: session.user });
-          done();
-        },
-        done,
-      );
+      simpleParser(stream).then((mail) => {
+        received.push({ mail, rcptTo: session.envelope.rcptTo.map((a) => a.address), user: session.user });
+        done();
+      }, done);
     },
     ...options,
   });
@@ -98,7 +95,14 @@ async function startSmtpServer(options: SMTPServerOptions = {}) {
 }
 
 function settings(port: number, overrides: Partial<SmtpSettings> = {}): SmtpSettings {
-  return { host: '127.0.0.1', port, secure: false, from: 'driftwatch alerts <alerts@example.com>', timeoutMs: 5_000, ...overrides };
+  return {
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    from: 'driftwatch alerts <alerts@example.com>',
+    timeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 /** A server and a transport to it, both closed when the test ends. */
@@ -119,7 +123,11 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
 /** Rows of the metric tables of an HTML part, each row as its cells. */
 function metricRows(html: string): string[][] {
   const tables = html.match(/<table class="metrics"[\s\S]*?<\/table>/g) ?? [];
-  return tables.flatMap((table) => [...table.replace(/<thead>[\s\S]*?<\/thead>/, '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1])));
+  return tables.flatMap((table) =>
+    [...table.replace(/<thead>[\s\S]*?<\/thead>/, '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]),
+    ),
+  );
 }
 
 test('an alert email arrives once, addressed to the list, with both parts listing every breached metric and the SQL', async (t) => {
@@ -138,7 +146,17 @@ test('an alert email arrives once, addressed to the list, with both parts listin
   assert.equal(mail.headers.get('x-driftwatch-notification-id'), 'ntf_01J/abc');
 
   const text = mail.text ?? '';
-  for (const fact of ['fraud-detector', 'fraud-hourly', 'run-42', '2026-06-01T11:00:00.000Z .. 2026-06-01T12:00:00.000Z', 'baseline-7', 'slow-predictions', `note=${HOSTILE}, team=risk`, 'Active since: 2026-06-01T10:00:00.000Z', SQL]) {
+  for (const fact of [
+    'fraud-detector',
+    'fraud-hourly',
+    'run-42',
+    '2026-06-01T11:00:00.000Z .. 2026-06-01T12:00:00.000Z',
+    'baseline-7',
+    'slow-predictions',
+    `note=${HOSTILE}, team=risk`,
+    'Active since: 2026-06-01T10:00:00.000Z',
+    SQL,
+  ]) {
     assert.ok(text.includes(fact), `text part lacks ${fact}:\n${text}`);
   }
   assert.match(text, /v3 +amount +psi +0\.3412 +> 0\.2/);
@@ -152,7 +170,10 @@ test('an alert email arrives once, addressed to the list, with both parts listin
     ['v3', 'merchant', 'ks.p_value', '1.2e-5', '&lt; 0.001'],
     ['v3', '-', 'latency.p99_ms', '812.5', '&gt; 500'],
   ]);
-  assert.ok(html.includes('note=&lt;script&gt;alert(1)&lt;/script&gt; &quot;&amp;&#39;'), 'the hostile label is shown escaped');
+  assert.ok(
+    html.includes('note=&lt;script&gt;alert(1)&lt;/script&gt; &quot;&amp;&#39;'),
+    'the hostile label is shown escaped',
+  );
   assert.ok(!/<script|<img/i.test(html), 'no user data is interpreted as markup');
   assert.ok(html.includes(`<pre>${SQL.replaceAll("'", '&#39;')}</pre>`));
 });
@@ -162,7 +183,10 @@ test('a retry of the same notification carries the same Message-ID', async (t) =
   const channel = new EmailChannel('risk-team', ['ana@example.com'], transport);
   await channel.send(twoAlerts);
   await channel.send(twoAlerts);
-  assert.deepEqual(received.map((r) => r.mail.messageId), ['<ntf_01J=2Fabc@driftwatch>', '<ntf_01J=2Fabc@driftwatch>']);
+  assert.deepEqual(
+    received.map((r) => r.mail.messageId),
+    ['<ntf_01J=2Fabc@driftwatch>', '<ntf_01J=2Fabc@driftwatch>'],
+  );
 });
 
 test('a resolved notification arrives as RESOLVED', async (t) => {
@@ -175,12 +199,24 @@ test('a resolved notification arrives as RESOLVED', async (t) => {
 
 test('subjects: repeats say still firing, mixed states count the resolved, retraining names the model', () => {
   const repeat = alert({ repeat: true, severity: 'warning' });
-  assert.equal(renderEmail(notification([repeat])).subject, '[driftwatch] STILL FIRING: input-drift for model fraud-detector (warning)');
   assert.equal(
-    renderEmail(notification([repeat, alert({ rule: 'label-drift', severity: 'info' }), alert({ rule: 'old', state: 'resolved', severity: 'critical' })])).subject,
+    renderEmail(notification([repeat])).subject,
+    '[driftwatch] STILL FIRING: input-drift for model fraud-detector (warning)',
+  );
+  assert.equal(
+    renderEmail(
+      notification([
+        repeat,
+        alert({ rule: 'label-drift', severity: 'info' }),
+        alert({ rule: 'old', state: 'resolved', severity: 'critical' }),
+      ]),
+    ).subject,
     '[driftwatch] FIRING: 2 alerts for model fraud-detector (warning), 1 resolved',
   );
-  assert.equal(renderEmail(notification([alert({ rule: 'a\r\nBcc: x@evil.example' })])).subject, '[driftwatch] FIRING: a Bcc: x@evil.example for model fraud-detector (critical)');
+  assert.equal(
+    renderEmail(notification([alert({ rule: 'a\r\nBcc: x@evil.example' })])).subject,
+    '[driftwatch] FIRING: a Bcc: x@evil.example for model fraud-detector (critical)',
+  );
 });
 
 test('a retraining email lists the drifted features', () => {
@@ -216,14 +252,29 @@ test('a 550 refusal is final, a 451 deferral is worth retrying; both say what th
   });
   const send = (to: string[]) => new EmailChannel('risk-team', to, transport).send(twoAlerts);
 
-  assert.deepEqual(await send(['gone@example.com']), { ok: false, retryable: false, error: 'refused by the SMTP server at RCPT TO: gone@example.com: 550 mailbox unavailable' });
-  assert.deepEqual(await send(['busy@example.com']), { ok: false, retryable: true, error: 'deferred by the SMTP server at RCPT TO: busy@example.com: 451 greylisted, try again later' });
+  assert.deepEqual(await send(['gone@example.com']), {
+    ok: false,
+    retryable: false,
+    error: 'refused by the SMTP server at RCPT TO: gone@example.com: 550 mailbox unavailable',
+  });
+  assert.deepEqual(await send(['busy@example.com']), {
+    ok: false,
+    retryable: true,
+    error: 'deferred by the SMTP server at RCPT TO: busy@example.com: 451 greylisted, try again later',
+  });
   assert.equal(received.length, 0);
 
   // one address gone from a list: the others have their copy, a retry would duplicate it
   const partly = await send(['ana@example.com', 'gone@example.com']);
-  assert.deepEqual(partly, { ok: true, retryable: false, error: 'refused by the SMTP server for some recipients: gone@example.com: 550 mailbox unavailable' });
-  assert.deepEqual(received.map((r) => r.rcptTo), [['ana@example.com']]);
+  assert.deepEqual(partly, {
+    ok: true,
+    retryable: false,
+    error: 'refused by the SMTP server for some recipients: gone@example.com: 550 mailbox unavailable',
+  });
+  assert.deepEqual(
+    received.map((r) => r.rcptTo),
+    [['ana@example.com']],
+  );
 });
 
 test('a server that is down or silent is worth retrying, and the error says which', async (t) => {
@@ -268,7 +319,10 @@ test('a server that requires AUTH accepts the configured user; a wrong password 
     },
   };
   const good = await smtpFixture(t, authServer, { auth: { user: 'alerts', pass: password } });
-  assert.deepEqual(await new EmailChannel('risk-team', ['ana@example.com'], good.transport).send(twoAlerts), { ok: true, retryable: false });
+  assert.deepEqual(await new EmailChannel('risk-team', ['ana@example.com'], good.transport).send(twoAlerts), {
+    ok: true,
+    retryable: false,
+  });
   assert.equal(good.received[0].user, 'alerts');
 
   const wrongPassword = 'hunter2-wrong';
@@ -277,22 +331,44 @@ test('a server that requires AUTH accepts the configured user; a wrong password 
   assert.equal(result.ok, false);
   assert.equal(result.retryable, false);
   assert.match(result.error ?? '', /535 Authentication credentials invalid/);
-  for (const secret of [wrongPassword, Buffer.from(wrongPassword).toString('base64'), Buffer.from(`\0alerts\0${wrongPassword}`).toString('base64')]) {
+  for (const secret of [
+    wrongPassword,
+    Buffer.from(wrongPassword).toString('base64'),
+    Buffer.from(`\0alerts\0${wrongPassword}`).toString('base64'),
+  ]) {
     assert.ok(!(result.error ?? '').includes(secret), `the error shows a credential: ${result.error}`);
   }
   assert.equal(bad.received.length, 0);
 });
 
 test('SMTP settings: defaults, and a bad value stops start-up naming the key', () => {
-  assert.deepEqual(smtpSettingsFromEnv({}), { host: '127.0.0.1', port: 587, secure: false, auth: undefined, from: 'driftwatch <driftwatch@localhost>', timeoutMs: 10_000 });
-  assert.deepEqual(smtpSettingsFromEnv({ SMTP_HOST: 'smtp.example.com', SMTP_PORT: '465', SMTP_SECURE: 'TRUE', SMTP_USER: 'alerts', SMTP_PASSWORD: 's3cret', SMTP_FROM: 'alerts@example.com', SMTP_TIMEOUT_MS: '2500' }), {
-    host: 'smtp.example.com',
-    port: 465,
-    secure: true,
-    auth: { user: 'alerts', pass: 's3cret' },
-    from: 'alerts@example.com',
-    timeoutMs: 2500,
+  assert.deepEqual(smtpSettingsFromEnv({}), {
+    host: '127.0.0.1',
+    port: 587,
+    secure: false,
+    auth: undefined,
+    from: 'driftwatch <driftwatch@localhost>',
+    timeoutMs: 10_000,
   });
+  assert.deepEqual(
+    smtpSettingsFromEnv({
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'TRUE',
+      SMTP_USER: 'alerts',
+      SMTP_PASSWORD: 's3cret',
+      SMTP_FROM: 'alerts@example.com',
+      SMTP_TIMEOUT_MS: '2500',
+    }),
+    {
+      host: 'smtp.example.com',
+      port: 465,
+      secure: true,
+      auth: { user: 'alerts', pass: 's3cret' },
+      from: 'alerts@example.com',
+      timeoutMs: 2500,
+    },
+  );
 
   const refusal = (env: Record<string, string>) => {
     try {
@@ -303,10 +379,25 @@ test('SMTP settings: defaults, and a bad value stops start-up naming the key', (
     }
     assert.fail(`accepted ${JSON.stringify(env)}`);
   };
-  assert.equal(refusal({ SMTP_PORT: '70000' }), 'config SMTP_PORT="70000" is invalid: expected an integer from 1 to 65535');
-  assert.equal(refusal({ SMTP_PORT: 'smtp' }), 'config SMTP_PORT="smtp" is invalid: expected an integer from 1 to 65535');
+  assert.equal(
+    refusal({ SMTP_PORT: '70000' }),
+    'config SMTP_PORT="70000" is invalid: expected an integer from 1 to 65535',
+  );
+  assert.equal(
+    refusal({ SMTP_PORT: 'smtp' }),
+    'config SMTP_PORT="smtp" is invalid: expected an integer from 1 to 65535',
+  );
   assert.equal(refusal({ SMTP_SECURE: 'yes' }), 'config SMTP_SECURE="yes" is invalid: expected true or false');
-  assert.equal(refusal({ SMTP_FROM: 'driftwatch' }), 'config SMTP_FROM="driftwatch" is invalid: expected an address like alerts@example.com or "Name <alerts@example.com>"');
-  assert.equal(refusal({ SMTP_USER: 'alerts' }), 'config SMTP_PASSWORD=undefined is invalid: expected a password, since SMTP_USER is set');
-  assert.equal(refusal({ SMTP_PASSWORD: 's3cret' }), 'config SMTP_USER=undefined is invalid: expected a user name, since SMTP_PASSWORD is set');
+  assert.equal(
+    refusal({ SMTP_FROM: 'driftwatch' }),
+    'config SMTP_FROM="driftwatch" is invalid: expected an address like alerts@example.com or "Name <alerts@example.com>"',
+  );
+  assert.equal(
+    refusal({ SMTP_USER: 'alerts' }),
+    'config SMTP_PASSWORD=undefined is invalid: expected a password, since SMTP_USER is set',
+  );
+  assert.equal(
+    refusal({ SMTP_PASSWORD: 's3cret' }),
+    'config SMTP_USER=undefined is invalid: expected a user name, since SMTP_PASSWORD is set',
+  );
 });

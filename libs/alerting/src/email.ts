@@ -1,4 +1,10 @@
-import { createTransport, type NodemailerError, type SendMailOptions, type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
+import {
+  createTransport,
+  type NodemailerError,
+  type SendMailOptions,
+  type SMTPPoolSentMessageInfo,
+  type Transporter,
+} from 'nodemailer';
 import { ConfigError, EnvReader, type Env } from '@driftwatch/env';
 import type { AttemptResult } from './delivery';
 import { renderEmail } from './email-render';
@@ -33,7 +39,12 @@ export function smtpSettingsFromEnv(env: Env = process.env): SmtpSettings {
     port: read.int('SMTP_PORT', 587, { min: 1, max: 65535 }),
     secure: read.boolean('SMTP_SECURE', false),
     auth: user ? { user, pass } : undefined,
-    from: read.string('SMTP_FROM', 'driftwatch <driftwatch@localhost>', ADDRESS, 'an address like alerts@example.com or "Name <alerts@example.com>"'),
+    from: read.string(
+      'SMTP_FROM',
+      'driftwatch <driftwatch@localhost>',
+      ADDRESS,
+      'an address like alerts@example.com or "Name <alerts@example.com>"',
+    ),
     timeoutMs: read.int('SMTP_TIMEOUT_MS', 10_000, { min: 1 }),
   };
 }
@@ -94,7 +105,12 @@ export class EmailChannel implements Channel {
       });
       // Some recipients took it: a retry would send them a second copy, so the attempt counts as
       // delivered and the refusals are only reported.
-      if (sent.rejected.length > 0) return { ok: true, retryable: false, error: `refused by the SMTP server for some recipients: ${refusals(sent.rejectedErrors ?? [])}` };
+      if (sent.rejected.length > 0)
+        return {
+          ok: true,
+          retryable: false,
+          error: `refused by the SMTP server for some recipients: ${refusals(sent.rejectedErrors ?? [])}`,
+        };
       return { ok: true, retryable: false };
     } catch (err) {
       return failedAttempt(err as NodemailerError);
@@ -111,8 +127,14 @@ function failedAttempt(err: NodemailerError): AttemptResult {
   if (err.responseCode !== undefined) {
     const permanent = err.responseCode >= 500;
     // when every recipient was refused, each refusal says more than the one reply nodemailer picked
-    const reply = err.rejectedErrors?.length ? refusals(err.rejectedErrors) : (err.response ?? String(err.responseCode));
-    return { ok: false, retryable: !permanent, error: `${permanent ? 'refused' : 'deferred'} by the SMTP server at ${err.command ?? 'an unknown command'}: ${reply}` };
+    const reply = err.rejectedErrors?.length
+      ? refusals(err.rejectedErrors)
+      : (err.response ?? String(err.responseCode));
+    return {
+      ok: false,
+      retryable: !permanent,
+      error: `${permanent ? 'refused' : 'deferred'} by the SMTP server at ${err.command ?? 'an unknown command'}: ${reply}`,
+    };
   }
   const code = [err.code, err.originalCode].filter(Boolean).join('/');
   return { ok: false, retryable: true, error: `${err.message}${code ? ` (${code})` : ''}` };

@@ -34,11 +34,16 @@ class MemoryStore implements AlertStore, OutboxStore {
   }
   async unfinishedDeliveries() {
     const latest = new Map<string, DeliveryRecord>();
-    for (const d of this.deliveries) latest.set(d.deliveryId, { ...d, payload: latest.get(d.deliveryId)?.payload || d.payload });
+    for (const d of this.deliveries)
+      latest.set(d.deliveryId, { ...d, payload: latest.get(d.deliveryId)?.payload || d.payload });
     return [...latest.values()].filter((d) => d.status === 'queued' || d.status === 'retrying');
   }
   async queuedNotices() {
-    return new Set(this.deliveries.filter((d) => d.status === 'queued').flatMap((d) => d.noticeIds.map((id) => `${d.channel}\n${id}`)));
+    return new Set(
+      this.deliveries
+        .filter((d) => d.status === 'queued')
+        .flatMap((d) => d.noticeIds.map((id) => `${d.channel}\n${id}`)),
+    );
   }
 }
 
@@ -73,25 +78,57 @@ monitors:
 ).monitors as [MonitorSpec];
 
 function psiRow(feature: string, value: number, version = '*'): DriftResult {
-  return { model_version: version, feature, method: 'psi', status: 'ok', value, value_lo: null, value_hi: null, p_value: null, p_value_lo: null, p_value_hi: null, threshold: 0.2, breached: value > 0.2 ? 1 : 0 };
+  return {
+    model_version: version,
+    feature,
+    method: 'psi',
+    status: 'ok',
+    value,
+    value_lo: null,
+    value_hi: null,
+    p_value: null,
+    p_value_lo: null,
+    p_value_hi: null,
+    threshold: 0.2,
+    breached: value > 0.2 ? 1 : 0,
+  };
 }
 
 const HOUR = 3_600_000;
 function run(i: number, drift: DriftResult[]): RunReport {
-  return { runId: `run-${i}`, windowStartMs: i * HOUR, windowEndMs: (i + 1) * HOUR, baselineId: 'b@1', endedAtMs: (i + 1) * HOUR, drift, health: [] };
+  return {
+    runId: `run-${i}`,
+    windowStartMs: i * HOUR,
+    windowEndMs: (i + 1) * HOUR,
+    baselineId: 'b@1',
+    endedAtMs: (i + 1) * HOUR,
+    drift,
+    health: [],
+  };
 }
 
 async function engine(store: MemoryStore) {
   const hook = new RecordingChannel('hook');
   const pipeline = new RecordingChannel('pipeline');
-  const outbox = new Outbox(store, new Map<string, Channel>([['hook', hook], ['pipeline', pipeline]]), { maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 1 });
+  const outbox = new Outbox(
+    store,
+    new Map<string, Channel>([
+      ['hook', hook],
+      ['pipeline', pipeline],
+    ]),
+    { maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 1 },
+  );
   await outbox.start();
   const alerts = new AlertEngine(store, outbox, [spec], 4 * HOUR);
   const recovered = await alerts.start();
   return { alerts, outbox, hook, pipeline, recovered };
 }
 
-const rulesOf = (n: Notification) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join(',');
+const rulesOf = (n: Notification) =>
+  n.alerts
+    .map((a) => `${a.rule}:${a.state}`)
+    .sort()
+    .join(',');
 const drifting = [psiRow('dep_delay', 0.5), psiRow('distance', 0.3), psiRow('origin', 0.01)];
 const calm = [psiRow('dep_delay', 0.01), psiRow('distance', 0.02), psiRow('origin', 0.01)];
 
@@ -103,12 +140,27 @@ test('one grouped notification per run and route; pending until for is met; one 
   await alerts.evaluate(spec, run(2, drifting)); // nothing new (repeat interval 4h)
   await alerts.evaluate(spec, run(3, calm)); // both resolve: one message
   await outbox.idle();
-  const summary = hook.received.map((n) => n.alerts.map((a) => `${a.rule}:${a.state}`).sort().join(','));
-  assert.deepEqual(summary, ['many-drifted:firing', 'input-drift:firing', 'input-drift:resolved,many-drifted:resolved']);
+  const summary = hook.received.map((n) =>
+    n.alerts
+      .map((a) => `${a.rule}:${a.state}`)
+      .sort()
+      .join(','),
+  );
+  assert.deepEqual(summary, [
+    'many-drifted:firing',
+    'input-drift:firing',
+    'input-drift:resolved,many-drifted:resolved',
+  ]);
   const firing = hook.received[1]!.alerts[0]!;
-  assert.deepEqual(firing.evidence.map((e) => `${e.feature} ${e.metric} ${e.value}`), ['dep_delay psi 0.5', 'distance psi 0.3']);
+  assert.deepEqual(
+    firing.evidence.map((e) => `${e.feature} ${e.metric} ${e.value}`),
+    ['dep_delay psi 0.5', 'distance psi 0.3'],
+  );
   assert.equal(hook.received[0]!.sql.includes(`run_id = 'run-0'`), true);
-  assert.deepEqual(store.events.filter((e) => e.rule === 'input-drift').map((e) => e.status), ['pending', 'firing', 'firing', 'resolved']);
+  assert.deepEqual(
+    store.events.filter((e) => e.rule === 'input-drift').map((e) => e.status),
+    ['pending', 'firing', 'firing', 'resolved'],
+  );
 });
 
 test('a restart in the middle of a firing alert sends no duplicate', async () => {
@@ -122,7 +174,10 @@ test('a restart in the middle of a firing alert sends no duplicate', async () =>
   assert.equal(second.recovered, 0);
   await second.alerts.evaluate(spec, run(1, drifting)); // input-drift fires now; many-drifted stays firing
   await second.outbox.idle();
-  assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
+  assert.deepEqual(
+    second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()),
+    ['input-drift'],
+  );
 });
 
 test('a notice decided while the outbox could not record it is queued by the next run, or at the next start', async () => {
@@ -163,12 +218,20 @@ test('retraining: a critical feature is enough evidence; the cooldown holds back
   await alerts.evaluate(spec, run(3, onlyCritical)); // 2 h later: cooldown (6 h)
   await alerts.evaluate(spec, run(8, onlyCritical)); // 7 h later: triggered again
   await outbox.idle();
-  assert.deepEqual(pipeline.received.map((n) => [n.kind, n.runId, n.retraining?.reason]), [
-    ['retraining', 'run-1', 'critical feature drifted: dep_delay'],
-    ['retraining', 'run-8', 'critical feature drifted: dep_delay'],
+  assert.deepEqual(
+    pipeline.received.map((n) => [n.kind, n.runId, n.retraining?.reason]),
+    [
+      ['retraining', 'run-1', 'critical feature drifted: dep_delay'],
+      ['retraining', 'run-8', 'critical feature drifted: dep_delay'],
+    ],
+  );
+  assert.deepEqual(pipeline.received[0]!.retraining!.driftedFeatures, [
+    { feature: 'dep_delay', method: 'psi', value: 0.5, threshold: 0.2 },
   ]);
-  assert.deepEqual(pipeline.received[0]!.retraining!.driftedFeatures, [{ feature: 'dep_delay', method: 'psi', value: 0.5, threshold: 0.2 }]);
-  assert.deepEqual(store.events.filter((e) => e.kind === 'retraining').map((e) => e.status), ['triggered', 'suppressed', 'triggered']);
+  assert.deepEqual(
+    store.events.filter((e) => e.kind === 'retraining').map((e) => e.status),
+    ['triggered', 'suppressed', 'triggered'],
+  );
 });
 
 test('a pending alert keeps its count across a restart', async () => {
@@ -178,7 +241,10 @@ test('a pending alert keeps its count across a restart', async () => {
   const second = await engine(store);
   await second.alerts.evaluate(spec, run(1, drifting)); // second run in a row: fires
   await second.outbox.idle();
-  assert.deepEqual(second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()), ['input-drift']);
+  assert.deepEqual(
+    second.hook.received.map((n) => n.alerts.map((a) => a.rule).join()),
+    ['input-drift'],
+  );
 });
 
 test('a per-version alert resolves once its version is gone from the window for 3 runs while others have events; an empty window resolves nothing', async () => {
@@ -193,8 +259,14 @@ test('a per-version alert resolves once its version is gone from the window for 
   await alerts.evaluate(perVersion, run(4, v2Calm)); // v1 retired: absent 1
   await alerts.evaluate(perVersion, run(5, v2Calm)); // absent 2
   await outbox.idle();
-  assert.deepEqual(hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()), ['many-drifted/v1:firing']);
+  assert.deepEqual(
+    hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()),
+    ['many-drifted/v1:firing'],
+  );
   await alerts.evaluate(perVersion, run(6, v2Calm)); // absent 3: resolved
   await outbox.idle();
-  assert.deepEqual(hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()), ['many-drifted/v1:firing', 'many-drifted/v1:resolved']);
+  assert.deepEqual(
+    hook.received.map((n) => n.alerts.map((a) => `${a.rule}/${a.modelVersion}:${a.state}`).join()),
+    ['many-drifted/v1:firing', 'many-drifted/v1:resolved'],
+  );
 });

@@ -3,7 +3,14 @@ import { ALL_VERSIONS, TABLES, literal } from '@driftwatch/clickhouse';
 import { INACTIVE, stepAlert, type AlertState, type Notify } from './lifecycle';
 import type { AlertNotice, Notification, RetrainingRequest } from './notification';
 import type { Outbox, QueuedNotification } from './outbox';
-import { driftedFeatures, observeModelCondition, observeRule, ruleSegments, type DriftResult, type HealthResult } from './rule-evaluation';
+import {
+  driftedFeatures,
+  observeModelCondition,
+  observeRule,
+  ruleSegments,
+  type DriftResult,
+  type HealthResult,
+} from './rule-evaluation';
 import type { AlertingMonitorSpec, RuleSpec } from './spec';
 import type { AlertEventRecord, AlertStore } from './store';
 
@@ -20,7 +27,8 @@ export interface RunReport {
 }
 
 /** Stored with a row that calls for a notification, to enqueue it again after a crash. */
-interface StoredNotice extends Pick<Notification, 'kind' | 'monitor' | 'model' | 'runId' | 'windowStartMs' | 'windowEndMs' | 'baselineId'> {
+interface StoredNotice
+  extends Pick<Notification, 'kind' | 'monitor' | 'model' | 'runId' | 'windowStartMs' | 'windowEndMs' | 'baselineId'> {
   endedAtMs: number;
   alert?: AlertNotice;
   retraining?: RetrainingRequest;
@@ -80,7 +88,8 @@ export class AlertEngine {
    */
   async start(): Promise<number> {
     const names = this.monitors.map((m) => m.name);
-    for (const row of await this.store.latestAlertEvents(names)) if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
+    for (const row of await this.store.latestAlertEvents(names))
+      if (row.kind === 'alert') this.states.set(row.alertKey, row.state);
     for (const [key, at] of await this.store.lastRetraining(names)) this.lastRetraining.set(key, at);
     const byAlert = new Map<string, { order: number; pending: NoticeToQueue }[]>();
     const seen = new Set<string>();
@@ -90,7 +99,11 @@ export class AlertEngine {
       const missing = row.routes.filter((route) => !this.outbox.wasQueued(route, row.noticeId));
       const list = byAlert.get(row.alertKey) ?? [];
       if (missing.length < row.routes.length) list.length = 0; // queued (at least in part): older notices are settled
-      if (missing.length > 0) list.push({ order, pending: { noticeId: row.noticeId, routes: missing, notice: JSON.parse(row.notice) as StoredNotice } });
+      if (missing.length > 0)
+        list.push({
+          order,
+          pending: { noticeId: row.noticeId, routes: missing, notice: JSON.parse(row.notice) as StoredNotice },
+        });
       byAlert.set(row.alertKey, list);
     }
     // runs in the order their notices were decided, so a "firing" is queued before its "resolved"
@@ -113,22 +126,47 @@ export class AlertEngine {
     // staged: memory changes only once the history has them, so a failed write is decided again next run
     const staged = new Map<string, AlertState>();
     const stagedRetraining = new Map<string, number>();
-    const context = { monitor: spec.name, model: spec.model, runId: run.runId, windowStartMs: run.windowStartMs, windowEndMs: run.windowEndMs, baselineId: run.baselineId, endedAtMs: run.endedAtMs };
+    const context = {
+      monitor: spec.name,
+      model: spec.model,
+      runId: run.runId,
+      windowStartMs: run.windowStartMs,
+      windowEndMs: run.windowEndMs,
+      baselineId: run.baselineId,
+      endedAtMs: run.endedAtMs,
+    };
     for (const rule of spec.rules) {
       const present = ruleSegments(rule.perVersion, run.drift, run.health);
       const prefix = `${spec.name}/${rule.name}/`;
       const vanished = this.vanishedVersions(rule, prefix, present);
       for (const version of [...present, ...vanished]) {
         const alertKey = `${prefix}${version}`;
-        const observation = present.includes(version) ? observeRule(rule, version, run.drift, run.health) : { active: false, evidence: [] };
-        const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, { forRuns: rule.forRuns, forMs: rule.forMs, repeatIntervalMs: this.repeatIntervalMs });
+        const observation = present.includes(version)
+          ? observeRule(rule, version, run.drift, run.health)
+          : { active: false, evidence: [] };
+        const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, {
+          forRuns: rule.forRuns,
+          forMs: rule.forMs,
+          repeatIntervalMs: this.repeatIntervalMs,
+        });
         if (!step.changed) continue;
         staged.set(alertKey, step.next);
         let noticeId = '';
         let stored: StoredNotice | undefined;
         if (step.notify) {
-          noticeId = hash(`${alertKey}|${step.notify}|${step.next.activeSinceMs}|${step.notify === 'repeat' ? run.windowEndMs : ''}`);
-          const alert = this.notice(spec, rule, version, alertKey, noticeId, step.notify, step.next, observation?.evidence ?? []);
+          noticeId = hash(
+            `${alertKey}|${step.notify}|${step.next.activeSinceMs}|${step.notify === 'repeat' ? run.windowEndMs : ''}`,
+          );
+          const alert = this.notice(
+            spec,
+            rule,
+            version,
+            alertKey,
+            noticeId,
+            step.notify,
+            step.next,
+            observation?.evidence ?? [],
+          );
           stored = { kind: 'alert', ...context, alert };
           pending.push({ noticeId, routes: rule.routes, notice: stored });
         }
@@ -193,7 +231,14 @@ export class AlertEngine {
   }
 
   /** Retraining: evidence (enough drifted features, or a critical one) and the optional condition, then the cooldown. */
-  private retraining(spec: AlertingMonitorSpec, run: RunReport, context: Omit<StoredNotice, 'kind'>, events: AlertEventRecord[], pending: NoticeToQueue[], staged: Map<string, number>): void {
+  private retraining(
+    spec: AlertingMonitorSpec,
+    run: RunReport,
+    context: Omit<StoredNotice, 'kind'>,
+    events: AlertEventRecord[],
+    pending: NoticeToQueue[],
+    staged: Map<string, number>,
+  ): void {
     const r = spec.retraining;
     if (!r) return;
     for (const version of ruleSegments(true, run.drift, run.health)) {
@@ -204,7 +249,10 @@ export class AlertEngine {
       const alertKey = `${spec.name}/retraining/${version}`;
       const last = this.lastRetraining.get(alertKey);
       const coolingDown = last !== undefined && run.windowEndMs - last < r.cooldownMs;
-      const reason = critical.length > 0 ? `critical feature${critical.length > 1 ? 's' : ''} drifted: ${critical.map((e) => e.feature).join(', ')}` : `${drifted.length} features drifted (at least ${r.minDriftedFeatures} required)`;
+      const reason =
+        critical.length > 0
+          ? `critical feature${critical.length > 1 ? 's' : ''} drifted: ${critical.map((e) => e.feature).join(', ')}`
+          : `${drifted.length} features drifted (at least ${r.minDriftedFeatures} required)`;
       let noticeId = '';
       let stored: StoredNotice | undefined;
       if (!coolingDown) {
@@ -214,7 +262,13 @@ export class AlertEngine {
         const request: RetrainingRequest = {
           modelVersion: version,
           reason,
-          driftedFeatures: breached.map((d) => ({ feature: d.feature, method: d.method, value: d.value ?? Number.NaN, threshold: d.threshold ?? Number.NaN, ...(d.p_value !== null ? { pValue: d.p_value } : {}) })),
+          driftedFeatures: breached.map((d) => ({
+            feature: d.feature,
+            method: d.method,
+            value: d.value ?? Number.NaN,
+            threshold: d.threshold ?? Number.NaN,
+            ...(d.p_value !== null ? { pValue: d.p_value } : {}),
+          })),
         };
         stored = { kind: 'retraining', ...context, retraining: request };
         pending.push({ noticeId, routes: r.routes, notice: stored });
@@ -241,7 +295,16 @@ export class AlertEngine {
     }
   }
 
-  private notice(spec: AlertingMonitorSpec, rule: RuleSpec, version: string, alertKey: string, noticeId: string, notify: Notify, state: AlertState, evidence: AlertNotice['evidence']): AlertNotice {
+  private notice(
+    spec: AlertingMonitorSpec,
+    rule: RuleSpec,
+    version: string,
+    alertKey: string,
+    noticeId: string,
+    notify: Notify,
+    state: AlertState,
+    evidence: AlertNotice['evidence'],
+  ): AlertNotice {
     return {
       noticeId,
       alertKey,

@@ -32,16 +32,27 @@ export interface Timing {
   repeatIntervalMs: number;
 }
 
-export const INACTIVE: AlertState = Object.freeze({ status: 'inactive', activeSinceMs: 0, consecutive: 0, lastNotifiedMs: 0 });
+export const INACTIVE: AlertState = Object.freeze({
+  status: 'inactive',
+  activeSinceMs: 0,
+  consecutive: 0,
+  lastNotifiedMs: 0,
+});
 
 /**
  * One evaluation. `active` undefined means no verdict this run (too few events): the alert keeps
  * its state, so a quiet hour neither resolves an alert nor resets a pending one.
  */
-export function stepAlert(prev: AlertState = INACTIVE, active: boolean | undefined, atMs: number, timing: Timing): Step {
+export function stepAlert(
+  prev: AlertState = INACTIVE,
+  active: boolean | undefined,
+  atMs: number,
+  timing: Timing,
+): Step {
   if (active === undefined) return { next: prev, changed: false };
   if (!active) {
-    if (prev.status === 'firing') return { next: { ...prev, status: 'resolved', consecutive: 0 }, notify: 'resolved', changed: true };
+    if (prev.status === 'firing')
+      return { next: { ...prev, status: 'resolved', consecutive: 0 }, notify: 'resolved', changed: true };
     if (prev.status === 'pending') return { next: { ...INACTIVE }, changed: true };
     return { next: prev, changed: false };
   }
@@ -50,7 +61,10 @@ export function stepAlert(prev: AlertState = INACTIVE, active: boolean | undefin
     if (atMs - prev.lastNotifiedMs < timing.repeatIntervalMs) return { next, changed: true };
     return { next: { ...next, lastNotifiedMs: atMs }, notify: 'repeat', changed: true };
   }
-  const episode = prev.status === 'pending' ? { activeSinceMs: prev.activeSinceMs, consecutive: prev.consecutive + 1 } : { activeSinceMs: atMs, consecutive: 1 };
+  const episode =
+    prev.status === 'pending'
+      ? { activeSinceMs: prev.activeSinceMs, consecutive: prev.consecutive + 1 }
+      : { activeSinceMs: atMs, consecutive: 1 };
   const ready = episode.consecutive >= timing.forRuns && atMs - episode.activeSinceMs >= timing.forMs;
   if (!ready) return { next: { ...episode, status: 'pending', lastNotifiedMs: prev.lastNotifiedMs }, changed: true };
   return { next: { ...episode, status: 'firing', lastNotifiedMs: atMs }, notify: 'firing', changed: true };

@@ -92,7 +92,10 @@ export class Outbox {
         notification = JSON.parse(record.payload) as Notification;
       } catch {
         this.options.onError?.(`delivery ${record.deliveryId}: stored payload is not JSON; marking it failed`);
-        await this.finish({ ...record, status: 'failed', error: 'stored payload is not JSON' }, { ok: false, retryable: false });
+        await this.finish(
+          { ...record, status: 'failed', error: 'stored payload is not JSON' },
+          { ok: false, retryable: false },
+        );
         continue;
       }
       this.schedule({ record, notification }, Math.max(0, record.nextAttemptMs - this.now()));
@@ -168,11 +171,22 @@ export class Outbox {
     const channel = this.channels.get(p.record.channel);
     const attempt = p.record.attempt + 1;
     const attemptedMs = this.now();
-    const result: AttemptResult = channel ? await channel.send(p.notification) : { ok: false, retryable: false, error: `channel ${p.record.channel} is no longer in the config` };
-    const base = { ...p.record, attempt, attemptedMs, httpStatus: result.status ?? 0, error: result.error ?? '', payload: '' };
+    const result: AttemptResult = channel
+      ? await channel.send(p.notification)
+      : { ok: false, retryable: false, error: `channel ${p.record.channel} is no longer in the config` };
+    const base = {
+      ...p.record,
+      attempt,
+      attemptedMs,
+      httpStatus: result.status ?? 0,
+      error: result.error ?? '',
+      payload: '',
+    };
     if (result.ok) return this.finish({ ...base, status: 'sent', nextAttemptMs: 0 }, result);
     if (!result.retryable || attempt >= this.options.maxAttempts) {
-      const why = result.retryable ? `gave up after ${attempt} attempts: ${base.error}` : `not retryable: ${base.error}`;
+      const why = result.retryable
+        ? `gave up after ${attempt} attempts: ${base.error}`
+        : `not retryable: ${base.error}`;
       return this.finish({ ...base, status: 'failed', nextAttemptMs: 0, error: why }, result);
     }
     const delay = retryDelayMs(attempt, this.options.retryBaseMs, this.options.retryMaxMs, this.options.random);
@@ -190,7 +204,9 @@ export class Outbox {
 
   private async record(record: DeliveryRecord): Promise<void> {
     await this.store.appendDeliveries([record]).catch((err: Error) => {
-      this.options.onError?.(`delivery ${record.deliveryId} (${record.channel}): attempt ${record.attempt} ${record.status}, but recording it failed: ${err.message}`);
+      this.options.onError?.(
+        `delivery ${record.deliveryId} (${record.channel}): attempt ${record.attempt} ${record.status}, but recording it failed: ${err.message}`,
+      );
     });
   }
 }

@@ -1,12 +1,45 @@
 import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
 import type { Evidence } from './notification';
-import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type Comparison, type Condition, type ModelMetric, type RuleSpec } from './spec';
+import {
+  FEATURE_METRICS,
+  isFeatureMetric,
+  MODEL_METRICS,
+  type Comparison,
+  type Condition,
+  type ModelMetric,
+  type RuleSpec,
+} from './spec';
 
 /** The columns of a drift_results row that rules read. */
-export type DriftResult = Pick<DriftResultRow, 'model_version' | 'feature' | 'method' | 'status' | 'value' | 'value_lo' | 'value_hi' | 'p_value' | 'p_value_lo' | 'p_value_hi' | 'threshold' | 'breached'>;
+export type DriftResult = Pick<
+  DriftResultRow,
+  | 'model_version'
+  | 'feature'
+  | 'method'
+  | 'status'
+  | 'value'
+  | 'value_lo'
+  | 'value_hi'
+  | 'p_value'
+  | 'p_value_lo'
+  | 'p_value_hi'
+  | 'threshold'
+  | 'breached'
+>;
 
 /** The columns of a health_results row that rules read. */
-export type HealthResult = Pick<HealthResultRow, 'model_version' | 'status' | 'events' | 'error_rate' | 'events_per_s' | 'latency_p50_ms' | 'latency_p90_ms' | 'latency_p95_ms' | 'latency_p99_ms'>;
+export type HealthResult = Pick<
+  HealthResultRow,
+  | 'model_version'
+  | 'status'
+  | 'events'
+  | 'error_rate'
+  | 'events_per_s'
+  | 'latency_p50_ms'
+  | 'latency_p90_ms'
+  | 'latency_p95_ms'
+  | 'latency_p99_ms'
+>;
 
 /** What one rule saw in one segment (model version) of a run; undefined = no verdict (insufficient data). */
 export interface Observation {
@@ -55,12 +88,18 @@ function breachEvidence(row: DriftResult): Evidence {
 export function driftedFeatures(drift: readonly DriftResult[], version: string): Evidence[] {
   const seen = new Map<string, Evidence>();
   for (const row of drift) {
-    if (row.model_version === version && row.status === 'ok' && row.breached && !seen.has(row.feature)) seen.set(row.feature, breachEvidence(row));
+    if (row.model_version === version && row.status === 'ok' && row.breached && !seen.has(row.feature))
+      seen.set(row.feature, breachEvidence(row));
   }
   return [...seen.values()];
 }
 
-function modelMetricValue(metric: ModelMetric, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): number | undefined {
+function modelMetricValue(
+  metric: ModelMetric,
+  version: string,
+  drift: readonly DriftResult[],
+  health: readonly HealthResult[],
+): number | undefined {
   if (metric === 'drifted_features') {
     const judged = drift.some((r) => r.model_version === version && r.status === 'ok');
     return judged ? driftedFeatures(drift, version).length : undefined;
@@ -73,18 +112,29 @@ function modelMetricValue(metric: ModelMetric, version: string, drift: readonly 
 }
 
 /** A condition on a model-level metric in one segment; undefined when there is no verdict. */
-export function observeModelCondition(when: Condition, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): Observation | undefined {
+export function observeModelCondition(
+  when: Condition,
+  version: string,
+  drift: readonly DriftResult[],
+  health: readonly HealthResult[],
+): Observation | undefined {
   if (isFeatureMetric(when.metric)) throw new Error(`${when.metric} is a feature metric`);
   const value = modelMetricValue(when.metric, version, drift, health);
   if (value === undefined) return undefined;
   const active = compare(value, when.op, when.threshold);
-  const evidence: Evidence[] = active ? [{ modelVersion: version, metric: when.metric, value, op: when.op, threshold: when.threshold }] : [];
+  const evidence: Evidence[] = active
+    ? [{ modelVersion: version, metric: when.metric, value, op: when.op, threshold: when.threshold }]
+    : [];
   if (active && when.metric === 'drifted_features') evidence.push(...driftedFeatures(drift, version));
   return { active, evidence };
 }
 
 /** The segments a rule is judged in: all versions together, or each version on its own. */
-export function ruleSegments(perVersion: boolean, drift: readonly DriftResult[], health: readonly HealthResult[]): string[] {
+export function ruleSegments(
+  perVersion: boolean,
+  drift: readonly DriftResult[],
+  health: readonly HealthResult[],
+): string[] {
   if (!perVersion) return [ALL_VERSIONS];
   const versions = new Set([...drift.map((r) => r.model_version), ...health.map((h) => h.model_version)]);
   versions.delete(ALL_VERSIONS);
@@ -92,7 +142,12 @@ export function ruleSegments(perVersion: boolean, drift: readonly DriftResult[],
 }
 
 /** One rule in one segment of a run's results. */
-export function observeRule(rule: RuleSpec, version: string, drift: readonly DriftResult[], health: readonly HealthResult[]): Observation | undefined {
+export function observeRule(
+  rule: RuleSpec,
+  version: string,
+  drift: readonly DriftResult[],
+  health: readonly HealthResult[],
+): Observation | undefined {
   const when = rule.when;
   if (!isFeatureMetric(when.metric)) return observeModelCondition(when, version, drift, health);
   const { method, field } = FEATURE_METRICS[when.metric];
@@ -104,7 +159,15 @@ export function observeRule(rule: RuleSpec, version: string, drift: readonly Dri
     const value = conditionValue(row, field, when.op);
     if (value === null || !Number.isFinite(value)) continue;
     judged = true;
-    if (compare(value, when.op, when.threshold)) evidence.push({ modelVersion: version, feature: row.feature, metric: when.metric, value, op: when.op, threshold: when.threshold });
+    if (compare(value, when.op, when.threshold))
+      evidence.push({
+        modelVersion: version,
+        feature: row.feature,
+        metric: when.metric,
+        value,
+        op: when.op,
+        threshold: when.threshold,
+      });
   }
   return judged ? { active: evidence.length > 0, evidence } : undefined;
 }

@@ -32,7 +32,13 @@ export function webhookHeaders(secret: string, id: string, body: string, nowMs =
  * What a receiver does: true when one of the space-separated v1 signatures matches and the
  * timestamp is within `toleranceSec` of now (replay protection). Comparison is constant-time.
  */
-export function verifyWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, toleranceSec = 300, nowMs = Date.now()): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  toleranceSec = 300,
+  nowMs = Date.now(),
+): boolean {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sig = headers['webhook-signature'];

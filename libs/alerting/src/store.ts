@@ -126,7 +126,11 @@ export class ClickHouseAlertStore implements AlertStore, OutboxStore {
   }
 
   noticeEvents(monitors: readonly string[]): Promise<AlertEventRecord[]> {
-    return this.alertEvents(monitors, `notice_id != '' AND recorded_at >= now() - INTERVAL ${HISTORY_DAYS} DAY`, 'ORDER BY seq');
+    return this.alertEvents(
+      monitors,
+      `notice_id != '' AND recorded_at >= now() - INTERVAL ${HISTORY_DAYS} DAY`,
+      'ORDER BY seq',
+    );
   }
 
   private async alertEvents(monitors: readonly string[], where: string, order: string): Promise<AlertEventRecord[]> {

@@ -18,8 +18,15 @@ export class WebhookChannel implements Channel {
   }
 
   send(notification: Notification): Promise<AttemptResult> {
-    const body = this.spec.format === 'slack' ? JSON.stringify(slackMessage(notification)) : JSON.stringify(notification);
-    return attemptWebhook({ url: this.spec.url, secret: this.spec.secret, id: notification.id, body, timeoutMs: this.spec.timeoutMs });
+    const body =
+      this.spec.format === 'slack' ? JSON.stringify(slackMessage(notification)) : JSON.stringify(notification);
+    return attemptWebhook({
+      url: this.spec.url,
+      secret: this.spec.secret,
+      id: notification.id,
+      body,
+      timeoutMs: this.spec.timeoutMs,
+    });
   }
 }
 
@@ -35,13 +42,19 @@ export function slackMessage(n: Notification): { text: string } {
   const window = `${new Date(n.windowStartMs).toISOString()} – ${new Date(n.windowEndMs).toISOString()}`;
   const lines: string[] = [];
   if (n.kind === 'retraining' && n.retraining) {
-    lines.push(`:arrows_counterclockwise: *Retraining requested* for model *${esc(n.model)}* (version ${esc(n.retraining.modelVersion)}): ${esc(n.retraining.reason)}`);
-    for (const f of n.retraining.driftedFeatures) lines.push(`• ${esc(f.feature)}: ${f.method} ${formatNumber(f.value)} (threshold ${formatNumber(f.threshold)})`);
+    lines.push(
+      `:arrows_counterclockwise: *Retraining requested* for model *${esc(n.model)}* (version ${esc(n.retraining.modelVersion)}): ${esc(n.retraining.reason)}`,
+    );
+    for (const f of n.retraining.driftedFeatures)
+      lines.push(`• ${esc(f.feature)}: ${f.method} ${formatNumber(f.value)} (threshold ${formatNumber(f.threshold)})`);
   } else {
     for (const a of n.alerts) {
-      const icon = a.state === 'resolved' ? ':white_check_mark:' : a.severity === 'critical' ? ':rotating_light:' : ':warning:';
+      const icon =
+        a.state === 'resolved' ? ':white_check_mark:' : a.severity === 'critical' ? ':rotating_light:' : ':warning:';
       const state = a.state === 'resolved' ? 'RESOLVED' : a.repeat ? 'STILL FIRING' : 'FIRING';
-      lines.push(`${icon} *${state}* ${esc(a.rule)} (${a.severity}) on model *${esc(n.model)}*${a.modelVersion === ALL_VERSIONS ? '' : ` version ${esc(a.modelVersion)}`}: \`${esc(a.condition)}\``);
+      lines.push(
+        `${icon} *${state}* ${esc(a.rule)} (${a.severity}) on model *${esc(n.model)}*${a.modelVersion === ALL_VERSIONS ? '' : ` version ${esc(a.modelVersion)}`}: \`${esc(a.condition)}\``,
+      );
       for (const e of a.evidence.slice(0, 10)) lines.push(`• ${esc(describeEvidence(e))}`);
       if (a.evidence.length > 10) lines.push(`• … and ${a.evidence.length - 10} more`);
     }

@@ -14,7 +14,12 @@ export function clickhouseSettingsFromEnv(env: Env = process.env): ClickHouseSet
   const read = new EnvReader(env);
   return {
     url: read.url('CLICKHOUSE_URL', 'http://localhost:8123'),
-    database: read.string('CLICKHOUSE_DATABASE', 'driftwatch', PLAIN_IDENTIFIER_RE, 'a database name matching [A-Za-z_][A-Za-z0-9_]*'),
+    database: read.string(
+      'CLICKHOUSE_DATABASE',
+      'driftwatch',
+      PLAIN_IDENTIFIER_RE,
+      'a database name matching [A-Za-z_][A-Za-z0-9_]*',
+    ),
     username: read.string('CLICKHOUSE_USER', 'default'),
     password: read.string('CLICKHOUSE_PASSWORD', ''),
     requestTimeoutMs: read.int('CLICKHOUSE_REQUEST_TIMEOUT_MS', 60_000, { min: 1000 }),
@@ -36,7 +41,10 @@ export interface ClickHouse {
 }
 
 class HttpClickHouse implements ClickHouse {
-  constructor(private readonly client: ClickHouseClient, readonly database: string) {}
+  constructor(
+    private readonly client: ClickHouseClient,
+    readonly database: string,
+  ) {}
 
   async command(sql: string): Promise<void> {
     await this.client.command({ query: sql });
@@ -63,7 +71,8 @@ class HttpClickHouse implements ClickHouse {
 }
 
 export function createClickHouse(settings: ClickHouseSettings): ClickHouse {
-  if (!isPlainIdentifier(settings.database)) throw new Error(`database name '${settings.database}' is not a plain identifier`);
+  if (!isPlainIdentifier(settings.database))
+    throw new Error(`database name '${settings.database}' is not a plain identifier`);
   const client = createClient({
     url: settings.url,
     database: settings.database,
@@ -72,7 +81,10 @@ export function createClickHouse(settings: ClickHouseSettings): ClickHouse {
     request_timeout: settings.requestTimeoutMs,
     log: { level: ClickHouseLogLevel.OFF }, // errors are reported by the callers, with context
     // a row that is already JSON text goes in as it is (the ingest hot path builds rows as text)
-    json: { parse: JSON.parse, stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)) },
+    json: {
+      parse: JSON.parse,
+      stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+    },
   });
   return new HttpClickHouse(client, settings.database);
 }

@@ -3,8 +3,13 @@ import { test } from 'node:test';
 import { clickhouseErrorCode, isContentError } from './errors';
 
 test('a parse error is content, in the wording of ClickHouse 18.16 and of current releases', () => {
-  const old = new Error('Code: 25, e.displayText() = DB::Exception: Cannot parse escape sequence: missing second part of surrogate pair, e.what() = DB::Exception');
-  const current = Object.assign(new Error('Cannot parse input: expected { before: ...'), { code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' });
+  const old = new Error(
+    'Code: 25, e.displayText() = DB::Exception: Cannot parse escape sequence: missing second part of surrogate pair, e.what() = DB::Exception',
+  );
+  const current = Object.assign(new Error('Cannot parse input: expected { before: ...'), {
+    code: '27',
+    type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED',
+  });
   assert.equal(clickhouseErrorCode(old), 25);
   assert.ok(isContentError(old));
   assert.ok(isContentError(current));

@@ -31,7 +31,11 @@ const CONTENT_ERROR_CODES = new Set([
  * which the client does not parse, so the message is read too.
  */
 export function clickhouseErrorCode(err: unknown): number | undefined {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+    e && typeof e === 'object';
+    e = e.cause as typeof e
+  ) {
     if (typeof e.code === 'string' && /^\d+$/.test(e.code)) return Number(e.code);
     const m = typeof e.message === 'string' ? /^Code: (\d+)[.,]/.exec(e.message) : null;
     if (m) return Number(m[1]);

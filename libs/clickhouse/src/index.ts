@@ -2,7 +2,13 @@
 // and result rows, and SQL literal escaping. What other packages use, nothing more.
 
 // The client
-export { clickhouseSettingsFromEnv, createClickHouse, ensureDatabase, type ClickHouse, type ClickHouseSettings } from './client';
+export {
+  clickhouseSettingsFromEnv,
+  createClickHouse,
+  ensureDatabase,
+  type ClickHouse,
+  type ClickHouseSettings,
+} from './client';
 export { defaultMigrationsDir, loadMigrations, migrate } from './migrations';
 export { dropExpiredPartitions } from './retention';
 

@@ -38,7 +38,9 @@ export function splitStatements(text: string): string[] {
 }
 
 export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
-  const files = readdirSync(dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
   return files.map((file) => {
     const text = readFileSync(join(dir, file), 'utf8');
     return {
@@ -75,7 +77,9 @@ export async function migrate(ch: ClickHouse, migrations = loadMigrations()): Pr
     const seen = byVersion.get(m.version);
     if (seen !== undefined) {
       if (seen !== m.checksum) {
-        throw new Error(`migration ${m.name} was applied with checksum ${seen} but the file now has ${m.checksum}; add a new migration instead of editing an applied one`);
+        throw new Error(
+          `migration ${m.name} was applied with checksum ${seen} but the file now has ${m.checksum}; add a new migration instead of editing an applied one`,
+        );
       }
       report.skipped.push(m.name);
       continue;

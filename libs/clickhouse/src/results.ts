@@ -100,6 +100,10 @@ export interface ResultRows {
 export type ResultTable = keyof ResultRows;
 
 /** Appends rows to a result table; the compiler holds them to the table's row type. */
-export function insertResults<T extends ResultTable>(ch: ClickHouse, table: T, rows: readonly ResultRows[T][]): Promise<void> {
+export function insertResults<T extends ResultTable>(
+  ch: ClickHouse,
+  table: T,
+  rows: readonly ResultRows[T][],
+): Promise<void> {
   return ch.insert(table, rows);
 }

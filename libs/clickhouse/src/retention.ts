@@ -8,7 +8,8 @@ import { DAY_PARTITIONED } from './tables';
  * event_copies: same day key, so counts and raw rows leave together), older than `days` days is dropped. Returns the partitions it dropped.
  */
 export async function dropExpiredPartitions(ch: ClickHouse, days: number, now = Date.now()): Promise<string[]> {
-  if (!Number.isInteger(days) || days < 1) throw new Error(`retention must be a whole number of days >= 1, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(`retention must be a whole number of days >= 1, got ${days}`);
   const cutoff = new Date(now - days * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
   const tables = DAY_PARTITIONED.map(literal).join(', ');
   const parts = await ch.query<{ table: string; partition: string }>(

@@ -48,7 +48,12 @@ export class RowWriter {
     return refused.sort((a, b) => a.index - b.index);
   }
 
-  private async insertBisecting(table: RawTable, rows: readonly TableRow[], indexes: number[], refused: RefusedRow[]): Promise<void> {
+  private async insertBisecting(
+    table: RawTable,
+    rows: readonly TableRow[],
+    indexes: number[],
+    refused: RefusedRow[],
+  ): Promise<void> {
     const started = process.hrtime.bigint();
     try {
       await this.ch.insert(
@@ -57,10 +62,17 @@ export class RowWriter {
       );
     } catch (err) {
       if (!isContentError(err)) {
-        throw new Error(`insert of ${indexes.length} rows into ${this.ch.database}.${table} failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(
+          `insert of ${indexes.length} rows into ${this.ch.database}.${table} failed: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       if (indexes.length === 1) {
-        refused.push({ index: indexes[0]!, table, reason: `ClickHouse refused the row: ${(err as Error).message}`.toWellFormed() });
+        refused.push({
+          index: indexes[0]!,
+          table,
+          reason: `ClickHouse refused the row: ${(err as Error).message}`.toWellFormed(),
+        });
         this.observer.onRefused?.(table, 1);
         return;
       }

@@ -30,10 +30,16 @@ test('identifier quotes with backticks and escapes them', () => {
 
 test('sql template renders values as literals and raw fragments verbatim', () => {
   const model = "m'1";
-  assert.equal(sql`SELECT count() FROM ${raw('predictions')} WHERE model = ${model} AND x > ${2}`, "SELECT count() FROM predictions WHERE model = 'm\\'1' AND x > 2");
+  assert.equal(
+    sql`SELECT count() FROM ${raw('predictions')} WHERE model = ${model} AND x > ${2}`,
+    "SELECT count() FROM predictions WHERE model = 'm\\'1' AND x > 2",
+  );
   assert.equal(formatDateTime(Date.parse('2026-01-02T03:04:05.678Z')), '2026-01-02 03:04:05');
 });
 
 test('migration files split into statements on semicolons at line ends, comments dropped', () => {
-  assert.deepEqual(splitStatements('-- c\nCREATE TABLE a (x String DEFAULT \';\');\n\nSELECT 1;\n'), ["CREATE TABLE a (x String DEFAULT ';')", 'SELECT 1']);
+  assert.deepEqual(splitStatements("-- c\nCREATE TABLE a (x String DEFAULT ';');\n\nSELECT 1;\n"), [
+    "CREATE TABLE a (x String DEFAULT ';')",
+    'SELECT 1',
+  ]);
 });

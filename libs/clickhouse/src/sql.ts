@@ -52,7 +52,8 @@ export function literal(value: SqlValue): string {
     if (!Number.isFinite(value)) throw new SqlValueError(`cannot render ${value} as a SQL literal`);
     // repr that ClickHouse parses back to the same double. 18.16 refuses subnormals (|x| < 2^-1022)
     // as number literals and rounds the smallest to 0 from text: give it their bits instead
-    if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308) return `reinterpretAsFloat64(reinterpretAsString(toUInt64(${doubleBits(value)})))`;
+    if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308)
+      return `reinterpretAsFloat64(reinterpretAsString(toUInt64(${doubleBits(value)})))`;
     return Object.is(value, -0) ? '0' : String(value);
   }
   if (value instanceof Date) {
@@ -65,7 +66,8 @@ export function literal(value: SqlValue): string {
 
 /** Renders a database, table or column name as a quoted identifier: `name`. */
 export function identifier(name: string): string {
-  if (typeof name !== 'string' || name.length === 0) throw new SqlValueError('an identifier must be a non-empty string');
+  if (typeof name !== 'string' || name.length === 0)
+    throw new SqlValueError('an identifier must be a non-empty string');
   return `\`${escapeBody(name, '`')}\``;
 }
 

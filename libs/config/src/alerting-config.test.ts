@@ -53,7 +53,11 @@ test('rules, channels and retraining are read with their defaults', () => {
   );
   assert.equal(config.alerting.repeatIntervalMs, 2 * 3_600_000);
   assert.equal(config.alerting.maxAttempts, 8);
-  assert.deepEqual(config.alerting.channels['oncall'], { name: 'oncall', kind: 'email', to: ['ml-oncall@example.com', 'data@example.com'] });
+  assert.deepEqual(config.alerting.channels['oncall'], {
+    name: 'oncall',
+    kind: 'email',
+    to: ['ml-oncall@example.com', 'data@example.com'],
+  });
   assert.deepEqual(config.alerting.channels['team-hook'], {
     name: 'team-hook',
     kind: 'webhook',
@@ -63,12 +67,43 @@ test('rules, channels and retraining are read with their defaults', () => {
     format: 'standard',
     timeoutMs: 5000,
   });
-  assert.equal(config.alerting.channels['slack']?.kind === 'webhook' && config.alerting.channels['slack'].format, 'slack');
+  assert.equal(
+    config.alerting.channels['slack']?.kind === 'webhook' && config.alerting.channels['slack'].format,
+    'slack',
+  );
   const [monitor] = config.monitors;
   assert.deepEqual(monitor!.rules, [
-    { name: 'input-drift', when: { metric: 'psi', op: '>', threshold: 0.2, text: 'psi > 0.2' }, forRuns: 2, forMs: 0, severity: 'warning', labels: { team: 'risk', tier: '1' }, routes: ['oncall', 'team-hook'], perVersion: false },
-    { name: 'slow', when: { metric: 'latency.p99_ms', op: '>=', threshold: 250, text: 'latency.p99_ms >= 250' }, forRuns: 1, forMs: 1_800_000, severity: 'critical', labels: {}, routes: ['slack'], perVersion: true },
-    { name: 'origin-shift', when: { metric: 'chi2.p_value', op: '<', threshold: 0.001, text: 'chi2.p_value < 1e-3' }, forRuns: 1, forMs: 0, severity: 'warning', labels: {}, routes: ['oncall'], features: ['origin'], perVersion: false },
+    {
+      name: 'input-drift',
+      when: { metric: 'psi', op: '>', threshold: 0.2, text: 'psi > 0.2' },
+      forRuns: 2,
+      forMs: 0,
+      severity: 'warning',
+      labels: { team: 'risk', tier: '1' },
+      routes: ['oncall', 'team-hook'],
+      perVersion: false,
+    },
+    {
+      name: 'slow',
+      when: { metric: 'latency.p99_ms', op: '>=', threshold: 250, text: 'latency.p99_ms >= 250' },
+      forRuns: 1,
+      forMs: 1_800_000,
+      severity: 'critical',
+      labels: {},
+      routes: ['slack'],
+      perVersion: true,
+    },
+    {
+      name: 'origin-shift',
+      when: { metric: 'chi2.p_value', op: '<', threshold: 0.001, text: 'chi2.p_value < 1e-3' },
+      forRuns: 1,
+      forMs: 0,
+      severity: 'warning',
+      labels: {},
+      routes: ['oncall'],
+      features: ['origin'],
+      perVersion: false,
+    },
   ]);
   assert.deepEqual(monitor!.retraining, {
     when: { metric: 'drifted_features', op: '>=', threshold: 2, text: 'drifted_features >= 2' },
@@ -108,7 +143,10 @@ test('a bad alerting config names each key, value and what was expected', () => 
 });
 
 test('a secret is never shown, only the name of its variable', () => {
-  const messages = problems(file(`  channels:\n    hook: { webhook: "https://h.example.com/", secret_env: SHORT }`, ''), { SHORT: 'tiny-secret' });
+  const messages = problems(
+    file(`  channels:\n    hook: { webhook: "https://h.example.com/", secret_env: SHORT }`, ''),
+    { SHORT: 'tiny-secret' },
+  );
   assert.deepEqual(messages, [
     'monitors.yaml: alerting.channels.hook.secret_env: "SHORT" is invalid: expected an environment variable that is set to a signing secret of at least 16 characters (SHORT is too short)',
   ]);
@@ -136,8 +174,14 @@ test('latency rules need latency; features: only with feature metrics; rule name
 });
 
 test('parseCondition reads metric, operator and number, and nothing else', () => {
-  assert.deepEqual(parseCondition(' ks.p_value<0.01 '), { metric: 'ks.p_value', op: '<', threshold: 0.01, text: 'ks.p_value < 0.01' });
-  for (const bad of ['psi > ', 'psi = 0.2', 'psi > 0.2 or 1', 'PSI > 0.2', 'psi > 0x10', 'psi > 1e999', 42, null]) assert.equal(parseCondition(bad), undefined, String(bad));
+  assert.deepEqual(parseCondition(' ks.p_value<0.01 '), {
+    metric: 'ks.p_value',
+    op: '<',
+    threshold: 0.01,
+    text: 'ks.p_value < 0.01',
+  });
+  for (const bad of ['psi > ', 'psi = 0.2', 'psi > 0.2 or 1', 'PSI > 0.2', 'psi > 0x10', 'psi > 1e999', 42, null])
+    assert.equal(parseCondition(bad), undefined, String(bad));
 });
 
 test('retraining.when is a model metric; top-level rules must suit every monitor; retry delays are bounded; URLs with credentials are refused without showing them', () => {
@@ -163,5 +207,9 @@ monitors:
     'monitors.yaml: rules[0].when: "latency.p99_ms > 250" is invalid: expected a metric every monitor (monitors[0] flights does not) computes: latency.p99_ms needs latency: true',
     'monitors.yaml: monitors[0].retraining.when: "psi > 0.3" is invalid: expected a metric of the model (drifted_features, latency.p50_ms, latency.p90_ms, latency.p95_ms, latency.p99_ms, error_rate, events_per_s, events): the evidence of drifted features is min_drifted_features and critical_features',
   ]);
-  assert.ok(!messages.join('\n').includes('hunter2') && !messages.join('\n').includes('pass@') && !messages.join('\n').includes('SECRETPART'));
+  assert.ok(
+    !messages.join('\n').includes('hunter2') &&
+      !messages.join('\n').includes('pass@') &&
+      !messages.join('\n').includes('SECRETPART'),
+  );
 });

@@ -15,9 +15,31 @@
  *         - { name: input-drift, when: psi > 0.2, for: 2 runs, severity: warning, routes: [oncall, team-hook] }
  *       retraining: { min_drifted_features: 3, critical_features: [amount], cooldown: 24h, routes: [retrain] }
  */
-import { FEATURE_METRICS, isFeatureMetric, MODEL_METRICS, type AlertingSettings, type ChannelSpec, type Comparison, type Condition, type RetrainingSpec, type RuleMetric, type RuleSpec, type Severity } from '@driftwatch/alerting';
+import {
+  FEATURE_METRICS,
+  isFeatureMetric,
+  MODEL_METRICS,
+  type AlertingSettings,
+  type ChannelSpec,
+  type Comparison,
+  type Condition,
+  type RetrainingSpec,
+  type RuleMetric,
+  type RuleSpec,
+  type Severity,
+} from '@driftwatch/alerting';
 import type { Env } from '@driftwatch/env';
-import { child, has, isMap, NAME_CHARS, type Problems, readInt, readList, readName, type YamlMap } from './config-reading';
+import {
+  child,
+  has,
+  isMap,
+  NAME_CHARS,
+  type Problems,
+  readInt,
+  readList,
+  readName,
+  type YamlMap,
+} from './config-reading';
 import { DURATION_EXPECTED, durationMs } from './monitor-config-time';
 
 export const DEFAULT_ALERTING: Readonly<AlertingSettings> = Object.freeze({
@@ -66,8 +88,10 @@ export function readAlerting(value: unknown, path: string, p: Problems, env: Env
   }
   p.unknownKeys(value, path, ALERTING_KEYS);
   const at = (key: string) => child(path, key);
-  if (has(value, 'repeat_interval')) out.repeatIntervalMs = readDuration(value.repeat_interval, at('repeat_interval'), p) ?? out.repeatIntervalMs;
-  if (has(value, 'max_attempts')) out.maxAttempts = readInt(value.max_attempts, at('max_attempts'), p, 1, 100) ?? out.maxAttempts;
+  if (has(value, 'repeat_interval'))
+    out.repeatIntervalMs = readDuration(value.repeat_interval, at('repeat_interval'), p) ?? out.repeatIntervalMs;
+  if (has(value, 'max_attempts'))
+    out.maxAttempts = readInt(value.max_attempts, at('max_attempts'), p, 1, 100) ?? out.maxAttempts;
   // timers cannot wait longer than 2^31 ms (24.8 days); a day is plenty between two attempts
   const retryDuration = (key: 'retry_base' | 'retry_max') => {
     const ms = readDuration(value[key], at(key), p);
@@ -75,9 +99,19 @@ export function readAlerting(value: unknown, path: string, p: Problems, env: Env
   };
   if (has(value, 'retry_base')) out.retryBaseMs = retryDuration('retry_base') ?? out.retryBaseMs;
   if (has(value, 'retry_max')) out.retryMaxMs = retryDuration('retry_max') ?? out.retryMaxMs;
-  if (out.retryBaseMs > out.retryMaxMs) p.invalid(at('retry_base'), value.retry_base ?? '30s', `a duration no longer than retry_max (${String(value.retry_max ?? '12h')})`);
+  if (out.retryBaseMs > out.retryMaxMs)
+    p.invalid(
+      at('retry_base'),
+      value.retry_base ?? '30s',
+      `a duration no longer than retry_max (${String(value.retry_max ?? '12h')})`,
+    );
   if (has(value, 'channels')) {
-    if (!isMap(value.channels)) p.invalid(at('channels'), value.channels, 'a map of channel name to { email: [...] } or { webhook: url, secret_env: NAME }');
+    if (!isMap(value.channels))
+      p.invalid(
+        at('channels'),
+        value.channels,
+        'a map of channel name to { email: [...] } or { webhook: url, secret_env: NAME }',
+      );
     else {
       for (const [name, spec] of Object.entries(value.channels)) {
         const channelPath = child(at('channels'), name);
@@ -106,7 +140,8 @@ function readChannel(name: string, value: unknown, path: string, p: Problems, en
     if (list.length === 0) return p.invalid(child(path, 'email'), list, 'a non-empty list of email addresses');
     const before = p.list.length;
     list.forEach((address, i) => {
-      if (typeof address !== 'string' || !EMAIL_RE.test(address)) p.invalid(child(child(path, 'email'), i), address, 'an email address like ml-oncall@example.com');
+      if (typeof address !== 'string' || !EMAIL_RE.test(address))
+        p.invalid(child(child(path, 'email'), i), address, 'an email address like ml-oncall@example.com');
     });
     return p.list.length === before ? { name, kind: 'email', to: list as string[] } : undefined;
   }
@@ -115,21 +150,35 @@ function readChannel(name: string, value: unknown, path: string, p: Problems, en
   let format: 'standard' | 'slack' = 'standard';
   if (has(value, 'format')) {
     if (value.format === 'standard' || value.format === 'slack') format = value.format;
-    else p.invalid(child(path, 'format'), value.format, 'standard (signed driftwatch JSON) or slack (Slack incoming-webhook text)');
+    else
+      p.invalid(
+        child(path, 'format'),
+        value.format,
+        'standard (signed driftwatch JSON) or slack (Slack incoming-webhook text)',
+      );
   }
   const timeoutMs = has(value, 'timeout') ? readDuration(value.timeout, child(path, 'timeout'), p) : 10_000;
   let secret = '';
   let secretEnv = '';
   if (!has(value, 'secret_env')) {
     // Slack's incoming webhooks authenticate by their secret URL and ignore signatures.
-    if (format === 'standard') p.missing(child(path, 'secret_env'), 'the name of the environment variable that holds this webhook\'s signing secret');
+    if (format === 'standard')
+      p.missing(
+        child(path, 'secret_env'),
+        "the name of the environment variable that holds this webhook's signing secret",
+      );
   } else if (typeof value.secret_env !== 'string' || !ENV_NAME_RE.test(value.secret_env)) {
     p.invalid(child(path, 'secret_env'), value.secret_env, 'an environment variable name like TEAM_HOOK_SECRET');
   } else {
     secretEnv = value.secret_env;
     secret = env[secretEnv] ?? '';
     // Never show the secret itself: only its variable's name.
-    if (secret.length < 16) p.invalid(child(path, 'secret_env'), secretEnv, `an environment variable that is set to a signing secret of at least 16 characters (${secretEnv} is ${secret ? 'too short' : 'not set'})`);
+    if (secret.length < 16)
+      p.invalid(
+        child(path, 'secret_env'),
+        secretEnv,
+        `an environment variable that is set to a signing secret of at least 16 characters (${secretEnv} is ${secret ? 'too short' : 'not set'})`,
+      );
   }
   if (url === undefined || timeoutMs === undefined) return undefined;
   return { name, kind: 'webhook', url, secret, secretEnv, format, timeoutMs };
@@ -167,9 +216,12 @@ export interface RuleContext {
 function metricProblem(metric: RuleMetric, ctx: RuleContext): string | undefined {
   if (isFeatureMetric(metric)) {
     const method = FEATURE_METRICS[metric].method;
-    return ctx.methods.has(method) ? undefined : `a metric this monitor computes: ${metric} needs the ${method} method, which none of its features runs`;
+    return ctx.methods.has(method)
+      ? undefined
+      : `a metric this monitor computes: ${metric} needs the ${method} method, which none of its features runs`;
   }
-  if (metric !== 'drifted_features' && !ctx.latency) return `a metric this monitor computes: ${metric} needs latency: true`;
+  if (metric !== 'drifted_features' && !ctx.latency)
+    return `a metric this monitor computes: ${metric} needs latency: true`;
   return undefined;
 }
 
@@ -192,7 +244,8 @@ function readFeatureList(value: unknown, path: string, p: Problems, ctx: RuleCon
   const before = p.list.length;
   list.forEach((f, i) => {
     const name = readName(f, child(path, i), p, 'a feature name');
-    if (name !== undefined && ctx.features && !ctx.features.has(name)) p.invalid(child(path, i), name, `a feature this monitor watches (${[...ctx.features].join(', ')})`);
+    if (name !== undefined && ctx.features && !ctx.features.has(name))
+      p.invalid(child(path, i), name, `a feature this monitor watches (${[...ctx.features].join(', ')})`);
   });
   return p.list.length === before ? [...new Set(list as string[])] : undefined;
 }
@@ -211,7 +264,13 @@ export function ruleProblem(rule: RuleSpec, ctx: RuleContext): string | undefine
   return metricProblem(rule.when.metric, ctx);
 }
 
-export function readRules(value: unknown, path: string, p: Problems, ctx: RuleContext, taken: readonly RuleSpec[] = []): RuleSpec[] {
+export function readRules(
+  value: unknown,
+  path: string,
+  p: Problems,
+  ctx: RuleContext,
+  taken: readonly RuleSpec[] = [],
+): RuleSpec[] {
   const list = readList(value, path, p, 'a list of rules');
   const rules: RuleSpec[] = [];
   for (const [i, item] of (list ?? []).entries()) {
@@ -222,8 +281,12 @@ export function readRules(value: unknown, path: string, p: Problems, ctx: RuleCo
     }
     p.unknownKeys(item, rulePath, RULE_KEYS);
     const at = (key: string) => child(rulePath, key);
-    const name = has(item, 'name') ? readName(item.name, at('name'), p, 'a rule name') : p.missing(at('name'), `a rule name of ${NAME_CHARS}`);
-    const when = has(item, 'when') ? readCondition(item.when, at('when'), p) : p.missing(at('when'), CONDITION_EXPECTED);
+    const name = has(item, 'name')
+      ? readName(item.name, at('name'), p, 'a rule name')
+      : p.missing(at('name'), `a rule name of ${NAME_CHARS}`);
+    const when = has(item, 'when')
+      ? readCondition(item.when, at('when'), p)
+      : p.missing(at('when'), CONDITION_EXPECTED);
     if (when) {
       const problem = metricProblem(when.metric, ctx);
       if (problem) p.invalid(at('when'), item.when, problem);
@@ -235,10 +298,17 @@ export function readRules(value: unknown, path: string, p: Problems, ctx: RuleCo
       else p.invalid(at('severity'), item.severity, SEVERITIES.join(', '));
     }
     const labels = has(item, 'labels') ? readLabels(item.labels, at('labels'), p) : {};
-    const routes = has(item, 'routes') ? readRoutes(item.routes, at('routes'), p, ctx) : p.missing(at('routes'), 'a non-empty list of channels defined under alerting.channels');
+    const routes = has(item, 'routes')
+      ? readRoutes(item.routes, at('routes'), p, ctx)
+      : p.missing(at('routes'), 'a non-empty list of channels defined under alerting.channels');
     let features: string[] | undefined;
     if (has(item, 'features')) {
-      if (when && !isFeatureMetric(when.metric)) p.invalid(at('features'), item.features, `no features: ${when.metric} is a metric of the model, not of a feature`);
+      if (when && !isFeatureMetric(when.metric))
+        p.invalid(
+          at('features'),
+          item.features,
+          `no features: ${when.metric} is a metric of the model, not of a feature`,
+        );
       else features = readFeatureList(item.features, at('features'), p, ctx);
     }
     let perVersion = false;
@@ -247,7 +317,11 @@ export function readRules(value: unknown, path: string, p: Problems, ctx: RuleCo
       else p.invalid(at('per_version'), item.per_version, 'true or false');
     }
     if (name !== undefined && [...taken, ...rules].some((r) => r.name === name)) {
-      p.invalid(at('name'), name, `a rule name no other rule of this monitor has${taken.some((r) => r.name === name) ? ' (a top-level rule has it)' : ''}`);
+      p.invalid(
+        at('name'),
+        name,
+        `a rule name no other rule of this monitor has${taken.some((r) => r.name === name) ? ' (a top-level rule has it)' : ''}`,
+      );
       continue;
     }
     if (name === undefined || !when || !timing || !routes) continue;
@@ -263,28 +337,45 @@ function readLabels(value: unknown, path: string, p: Problems): Record<string, s
   }
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value as YamlMap)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) p.invalid(child(path, key), key, 'a label name of letters, digits and _ (not starting with a digit)');
-    else if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') p.invalid(child(path, key), v, 'a text, number or boolean');
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key))
+      p.invalid(child(path, key), key, 'a label name of letters, digits and _ (not starting with a digit)');
+    else if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      p.invalid(child(path, key), v, 'a text, number or boolean');
     else out[key] = String(v);
   }
   return out;
 }
 
 /** A monitor's `retraining:`. */
-export function readRetraining(value: unknown, path: string, p: Problems, ctx: RuleContext): RetrainingSpec | undefined {
+export function readRetraining(
+  value: unknown,
+  path: string,
+  p: Problems,
+  ctx: RuleContext,
+): RetrainingSpec | undefined {
   if (!isMap(value)) return p.invalid(path, value, `a map with keys ${RETRAINING_KEYS.join(', ')}`);
   p.unknownKeys(value, path, RETRAINING_KEYS);
   const at = (key: string) => child(path, key);
   let when: Condition | undefined;
   if (has(value, 'when')) {
     when = readCondition(value.when, at('when'), p);
-    const problem = when && (isFeatureMetric(when.metric) ? `a metric of the model (${Object.keys(MODEL_METRICS).join(', ')}): the evidence of drifted features is min_drifted_features and critical_features` : metricProblem(when.metric, ctx));
+    const problem =
+      when &&
+      (isFeatureMetric(when.metric)
+        ? `a metric of the model (${Object.keys(MODEL_METRICS).join(', ')}): the evidence of drifted features is min_drifted_features and critical_features`
+        : metricProblem(when.metric, ctx));
     if (problem) p.invalid(at('when'), value.when, problem);
   }
-  const minDriftedFeatures = has(value, 'min_drifted_features') ? readInt(value.min_drifted_features, at('min_drifted_features'), p, 1) : 1;
-  const criticalFeatures = has(value, 'critical_features') ? readFeatureList(value.critical_features, at('critical_features'), p, ctx) : [];
+  const minDriftedFeatures = has(value, 'min_drifted_features')
+    ? readInt(value.min_drifted_features, at('min_drifted_features'), p, 1)
+    : 1;
+  const criticalFeatures = has(value, 'critical_features')
+    ? readFeatureList(value.critical_features, at('critical_features'), p, ctx)
+    : [];
   const cooldownMs = has(value, 'cooldown') ? readDuration(value.cooldown, at('cooldown'), p) : 24 * 3_600_000;
-  const routes = has(value, 'routes') ? readRoutes(value.routes, at('routes'), p, ctx) : p.missing(at('routes'), 'a non-empty list of channels defined under alerting.channels');
+  const routes = has(value, 'routes')
+    ? readRoutes(value.routes, at('routes'), p, ctx)
+    : p.missing(at('routes'), 'a non-empty list of channels defined under alerting.channels');
   if (minDriftedFeatures === undefined || !criticalFeatures || cooldownMs === undefined || !routes) return undefined;
   return { ...(when ? { when } : {}), minDriftedFeatures, criticalFeatures, cooldownMs, routes };
 }

@@ -22,12 +22,22 @@ export class Problems {
   }
 
   missing(path: string, expected: string): undefined {
-    this.list.push({ path, value: undefined, expected, message: `${this.source}: ${path}: missing key; expected ${expected}` });
+    this.list.push({
+      path,
+      value: undefined,
+      expected,
+      message: `${this.source}: ${path}: missing key; expected ${expected}`,
+    });
     return undefined;
   }
 
   emptyFile(expected: string): undefined {
-    this.list.push({ path: '', value: null, expected, message: `${this.source}: the file is empty; expected ${expected}` });
+    this.list.push({
+      path: '',
+      value: null,
+      expected,
+      message: `${this.source}: the file is empty; expected ${expected}`,
+    });
     return undefined;
   }
 
@@ -36,7 +46,12 @@ export class Problems {
       if (allowed.includes(key)) continue;
       const expected = `one of ${allowed.join(', ')}`;
       const at = child(path, key);
-      this.list.push({ path: at, value: map[key], expected, message: `${this.source}: ${at}: unknown key; expected ${expected}` });
+      this.list.push({
+        path: at,
+        value: map[key],
+        expected,
+        message: `${this.source}: ${at}: unknown key; expected ${expected}`,
+      });
     }
   }
 
@@ -59,7 +74,8 @@ export class Problems {
 export const ALIAS_HINT = '; a plain value starting with * is a YAML alias: quote it, like "*/10 * * * *"';
 
 export function show(value: unknown): string {
-  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
@@ -93,8 +109,11 @@ export function readBoolean(value: unknown, path: string, p: Problems): boolean 
 }
 
 export function readInt(value: unknown, path: string, p: Problems, min: number, max?: number): number | undefined {
-  const ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max);
-  return ok ? value : p.invalid(path, value, max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`);
+  const ok =
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max);
+  return ok
+    ? value
+    : p.invalid(path, value, max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`);
 }
 
 export function readList(value: unknown, path: string, p: Problems, expected: string): unknown[] | undefined {

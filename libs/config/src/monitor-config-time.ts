@@ -28,7 +28,8 @@ export function durationMs(text: unknown): number | undefined {
  */
 export function parseDuration(text: string): number {
   const ms = durationMs(text);
-  if (ms === undefined) throw new RangeError(`${JSON.stringify(text)} is not a duration: expected ${DURATION_EXPECTED}`);
+  if (ms === undefined)
+    throw new RangeError(`${JSON.stringify(text)} is not a duration: expected ${DURATION_EXPECTED}`);
   return ms;
 }
 
@@ -42,7 +43,8 @@ export function parseDuration(text: string): number {
  * @example formatDuration(5_400_000); // '90m'
  */
 export function formatDuration(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`${ms} is not a duration in milliseconds: expected a non-negative integer`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new RangeError(`${ms} is not a duration in milliseconds: expected a non-negative integer`);
   if (ms === 0) return '0s';
   for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
     if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
@@ -50,7 +52,8 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-export const CRON_EXPECTED = 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or 6 (second first)';
+export const CRON_EXPECTED =
+  'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or 6 (second first)';
 
 const CRON_FIELDS = [
   { name: 'second', min: 0, max: 59 },
@@ -113,7 +116,8 @@ export function isoTimeMs(text: unknown): number | undefined {
   const match = typeof text === 'string' ? ISO_TIME_RE.exec(text) : null;
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   let offsetMinutes = 0;
   if (match[8] !== undefined) {
     const offsetHours = Number(match[9]);

@@ -62,18 +62,21 @@ test('a minimal file gets every default', () => {
     rules: [],
   };
   assert.deepEqual(config, { version: 1, monitors: [expected], alerting: { ...DEFAULT_ALERTING, channels: {} } });
-  assert.deepEqual({ ...DEFAULT_MONITOR_SETTINGS }, {
-    schedule: expected.schedule,
-    windowMs: expected.windowMs,
-    minSamples: expected.minSamples,
-    segmentByVersion: expected.segmentByVersion,
-    catchUp: expected.catchUp,
-    maxCatchUp: expected.maxCatchUp,
-    numericMethods: expected.numericMethods,
-    categoricalMethods: expected.categoricalMethods,
-    thresholds: expected.thresholds,
-    psiBins: expected.psiBins,
-  });
+  assert.deepEqual(
+    { ...DEFAULT_MONITOR_SETTINGS },
+    {
+      schedule: expected.schedule,
+      windowMs: expected.windowMs,
+      minSamples: expected.minSamples,
+      segmentByVersion: expected.segmentByVersion,
+      catchUp: expected.catchUp,
+      maxCatchUp: expected.maxCatchUp,
+      numericMethods: expected.numericMethods,
+      categoricalMethods: expected.categoricalMethods,
+      thresholds: expected.thresholds,
+      psiBins: expected.psiBins,
+    },
+  );
 });
 
 test('a full file: defaults override the built-ins, a monitor overrides the defaults, thresholds merge key by key', () => {
@@ -183,8 +186,14 @@ test('malformed YAML names the line and column the yaml parser reports', () => {
       'monitors.yaml:4:13: invalid YAML: Implicit keys need to be on a single line',
   );
   assert.equal(problemsOf(`${MINIMAL}    model: other\n`), 'monitors.yaml:7:5: invalid YAML: Map keys must be unique');
-  assert.equal(problemsOf(`${MINIMAL}  - a: 1\n---\nversion: 1\n`), 'monitors.yaml:8:1: invalid YAML: Source contains multiple documents; please use YAML.parseAllDocuments()');
-  assert.equal(problemsOf(`${MINIMAL}    window: !secret 1h\n`), 'monitors.yaml:7:13: invalid YAML: Unresolved tag: !secret');
+  assert.equal(
+    problemsOf(`${MINIMAL}  - a: 1\n---\nversion: 1\n`),
+    'monitors.yaml:8:1: invalid YAML: Source contains multiple documents; please use YAML.parseAllDocuments()',
+  );
+  assert.equal(
+    problemsOf(`${MINIMAL}    window: !secret 1h\n`),
+    'monitors.yaml:7:13: invalid YAML: Unresolved tag: !secret',
+  );
   const error = (() => {
     try {
       parseMonitorConfig('version: [1\n', 'prod.yaml');
@@ -203,14 +212,22 @@ test('malformed YAML names the line and column the yaml parser reports', () => {
 
 test('an unquoted cron schedule is a YAML alias: one line per mistake, with a hint', () => {
   const hint = '; a plain value starting with * is a YAML alias: quote it, like "*/10 * * * *"';
-  assert.equal(problemsOf(`${MINIMAL}    schedule: */10 * * * *\n`), `monitors.yaml:7:20: invalid YAML: Unexpected alias at node end${hint}`);
+  assert.equal(
+    problemsOf(`${MINIMAL}    schedule: */10 * * * *\n`),
+    `monitors.yaml:7:20: invalid YAML: Unexpected alias at node end${hint}`,
+  );
   assert.equal(
     problemsOf(`${MINIMAL}    schedule: * * * * *\n`),
     `monitors.yaml:7:15: invalid YAML: Alias cannot be an empty string${hint}\nmonitors.yaml:7:17: invalid YAML: Unexpected alias at node end${hint}`,
   );
-  assert.equal(problemsOf(`${MINIMAL}    schedule: *x\n`), `monitors.yaml:7:15: invalid YAML: Unresolved alias *x: no anchor &x before it${hint}`);
+  assert.equal(
+    problemsOf(`${MINIMAL}    schedule: *x\n`),
+    `monitors.yaml:7:15: invalid YAML: Unresolved alias *x: no anchor &x before it${hint}`,
+  );
   // Anchors and aliases themselves work.
-  const config = parseMonitorConfig(`${MINIMAL}    numeric_methods: &methods [js]\n  - { name: b, model: m, baseline: b, numeric_methods: *methods }\n`);
+  const config = parseMonitorConfig(
+    `${MINIMAL}    numeric_methods: &methods [js]\n  - { name: b, model: m, baseline: b, numeric_methods: *methods }\n`,
+  );
   assert.deepEqual(config.monitors[1].numericMethods, ['js']);
 });
 
@@ -222,7 +239,9 @@ test('an unknown key is an error, with the keys that are allowed there', () => {
       'prediction, latency, enabled, rules, retraining',
   );
   assert.equal(
-    problemsOf(`version: 1\ndefaults: { thresholds: { kl: 0.1 } }\nmonitors: [{ name: a, model: m, baseline: b }]\nretraining: {}\n`),
+    problemsOf(
+      `version: 1\ndefaults: { thresholds: { kl: 0.1 } }\nmonitors: [{ name: a, model: m, baseline: b }]\nretraining: {}\n`,
+    ),
     'monitors.yaml: retraining: unknown key; expected one of version, defaults, alerting, rules, monitors\n' +
       'monitors.yaml: defaults.thresholds.kl: unknown key; expected one of psi, ks_p_value, chi2_p_value, js, wasserstein',
   );
@@ -237,7 +256,10 @@ test('a bad duration', () => {
     problemsOf(monitorWith('window: 1hour')),
     'monitors.yaml: monitors[0].window: "1hour" is invalid: expected a duration like 30s, 15m, 1h, 7d',
   );
-  assert.equal(problemsOf(monitorWith('window: 60')), 'monitors.yaml: monitors[0].window: 60 is invalid: expected a duration like 30s, 15m, 1h, 7d');
+  assert.equal(
+    problemsOf(monitorWith('window: 60')),
+    'monitors.yaml: monitors[0].window: 60 is invalid: expected a duration like 30s, 15m, 1h, 7d',
+  );
 });
 
 test('a bad cron schedule: field count, then the first field out of range or syntax', () => {
@@ -290,7 +312,13 @@ test('a bad threshold type or range', () => {
 
 test('a method or threshold not valid for the feature type', () => {
   assert.equal(
-    problemsOf(monitorWith('features:', '  origin: { type: categorical, methods: [chi2, ks], thresholds: { ks_p_value: 0.1 } }', '  distance: { type: numeric, methods: [chi2] }')),
+    problemsOf(
+      monitorWith(
+        'features:',
+        '  origin: { type: categorical, methods: [chi2, ks], thresholds: { ks_p_value: 0.1 } }',
+        '  distance: { type: numeric, methods: [chi2] }',
+      ),
+    ),
     [
       'monitors.yaml: monitors[0].features.origin.methods[1]: "ks" is invalid: expected a method for categorical features: psi, chi2, js',
       'monitors.yaml: monitors[0].features.origin.thresholds.ks_p_value: 0.1 is invalid: expected a threshold for categorical features: psi, chi2_p_value, js',
@@ -324,7 +352,9 @@ test('duplicate monitor names', () => {
 
 test('names that are not plain names, like an SQL injection, are refused', () => {
   assert.equal(
-    problemsOf(`version: 1\nmonitors:\n  - name: "x'); DROP TABLE predictions; --"\n    model: "m odel"\n    baseline: "b;"\n`),
+    problemsOf(
+      `version: 1\nmonitors:\n  - name: "x'); DROP TABLE predictions; --"\n    model: "m odel"\n    baseline: "b;"\n`,
+    ),
     [
       `monitors.yaml: monitors[0].name: "x'); DROP TABLE predictions; --" is invalid: expected a name of 1 to 128 letters, digits and _ . : -`,
       'monitors.yaml: monitors[0].model: "m odel" is invalid: expected a model name of 1 to 128 letters, digits and _ . : -',
@@ -352,18 +382,31 @@ test('a missing required key', () => {
     problemsOf('monitors: []\n'),
     'monitors.yaml: version: missing key; expected 1\nmonitors.yaml: monitors: [] is invalid: expected a non-empty list of monitors',
   );
-  assert.equal(problemsOf('version: 1\n'), 'monitors.yaml: monitors: missing key; expected a non-empty list of monitors');
-  assert.equal(problemsOf('# nothing yet\n'), 'monitors.yaml: the file is empty; expected a map with keys version, defaults, alerting, rules, monitors');
+  assert.equal(
+    problemsOf('version: 1\n'),
+    'monitors.yaml: monitors: missing key; expected a non-empty list of monitors',
+  );
+  assert.equal(
+    problemsOf('# nothing yet\n'),
+    'monitors.yaml: the file is empty; expected a map with keys version, defaults, alerting, rules, monitors',
+  );
 });
 
 test('a baseline range needs zoned ISO times with from before to', () => {
   assert.equal(
-    problemsOf(monitorWith('baseline: { from: "2024-02-01T00:00:00Z", to: "2024-02-01T01:00:00+01:00" }').replace('    baseline: flights-jan\n', '')),
+    problemsOf(
+      monitorWith('baseline: { from: "2024-02-01T00:00:00Z", to: "2024-02-01T01:00:00+01:00" }').replace(
+        '    baseline: flights-jan\n',
+        '',
+      ),
+    ),
     'monitors.yaml: monitors[0].baseline.to: "2024-02-01T01:00:00+01:00" is invalid: expected a time after from (2024-02-01T00:00:00Z)',
   );
   const iso = 'an ISO-8601 time with a zone, like 2024-01-31T00:00:00Z or 2024-01-31T01:00:00+01:00';
   assert.equal(
-    problemsOf(`version: 1\nmonitors:\n  - { name: a, model: m, baseline: { from: "2024-01-01T00:00:00", to: "2024-02-30T00:00:00Z" } }\n  - { name: b, model: m, baseline: { from: "2024-01-01" } }\n`),
+    problemsOf(
+      `version: 1\nmonitors:\n  - { name: a, model: m, baseline: { from: "2024-01-01T00:00:00", to: "2024-02-30T00:00:00Z" } }\n  - { name: b, model: m, baseline: { from: "2024-01-01" } }\n`,
+    ),
     [
       `monitors.yaml: monitors[0].baseline.from: "2024-01-01T00:00:00" is invalid: expected ${iso}`,
       `monitors.yaml: monitors[0].baseline.to: "2024-02-30T00:00:00Z" is invalid: expected ${iso}`,
@@ -372,15 +415,33 @@ test('a baseline range needs zoned ISO times with from before to', () => {
     ].join('\n'),
   );
   // A %YAML 1.1 directive does not turn times into dates that lose their zone.
-  const v11 = parseMonitorConfig(`%YAML 1.1\n---\nversion: 1\nmonitors: [{ name: a, model: m, baseline: { from: 2024-01-01T00:00:00Z, to: 2024-02-01T00:00:00+01:00 } }]\n`);
-  assert.deepEqual(v11.monitors[0].baseline, { kind: 'range', fromMs: Date.parse('2024-01-01T00:00:00Z'), toMs: Date.parse('2024-01-31T23:00:00Z') });
-  const { baseline } = parseMonitorConfig(`version: 1\nmonitors: [{ name: a, model: m, baseline: { from: "2024-02-29T23:30:00.5-00:30", to: "2024-03-01T00:00:01.123456Z" } }]\n`).monitors[0];
-  assert.deepEqual(baseline, { kind: 'range', fromMs: Date.parse('2024-03-01T00:00:00.500Z'), toMs: Date.parse('2024-03-01T00:00:01.123Z') });
+  const v11 = parseMonitorConfig(
+    `%YAML 1.1\n---\nversion: 1\nmonitors: [{ name: a, model: m, baseline: { from: 2024-01-01T00:00:00Z, to: 2024-02-01T00:00:00+01:00 } }]\n`,
+  );
+  assert.deepEqual(v11.monitors[0].baseline, {
+    kind: 'range',
+    fromMs: Date.parse('2024-01-01T00:00:00Z'),
+    toMs: Date.parse('2024-01-31T23:00:00Z'),
+  });
+  const { baseline } = parseMonitorConfig(
+    `version: 1\nmonitors: [{ name: a, model: m, baseline: { from: "2024-02-29T23:30:00.5-00:30", to: "2024-03-01T00:00:01.123456Z" } }]\n`,
+  ).monitors[0];
+  assert.deepEqual(baseline, {
+    kind: 'range',
+    fromMs: Date.parse('2024-03-01T00:00:00.500Z'),
+    toMs: Date.parse('2024-03-01T00:00:01.123Z'),
+  });
 });
 
 test('version 2 is refused alone: its other keys are not checked against version 1', () => {
-  assert.equal(problemsOf('version: 2\nmonitors: { new: format }\n'), 'monitors.yaml: version: 2 is invalid: expected 1 (the only version of this file format)');
-  assert.equal(problemsOf(MINIMAL.replace('version: 1', 'version: "1"')), 'monitors.yaml: version: "1" is invalid: expected 1 (the only version of this file format)');
+  assert.equal(
+    problemsOf('version: 2\nmonitors: { new: format }\n'),
+    'monitors.yaml: version: 2 is invalid: expected 1 (the only version of this file format)',
+  );
+  assert.equal(
+    problemsOf(MINIMAL.replace('version: 1', 'version: "1"')),
+    'monitors.yaml: version: "1" is invalid: expected 1 (the only version of this file format)',
+  );
 });
 
 test('every problem of a file is reported together, in a stable order', () => {
@@ -446,8 +507,25 @@ test('parseDuration reads <int><unit> and nothing else; formatDuration is its in
   assert.equal(parseDuration('1h'), 3_600_000);
   assert.equal(parseDuration('7d'), 604_800_000);
   assert.equal(parseDuration('2w'), 1_209_600_000);
-  for (const bad of ['', '1', 'h', '0s', '-1h', '1.5h', '1H', '1 h', ' 1h', '1h30m', '1ms', '1y', '99999999999999999w']) {
-    assert.throws(() => parseDuration(bad), { name: 'RangeError', message: `${JSON.stringify(bad)} is not a duration: expected a duration like 30s, 15m, 1h, 7d` });
+  for (const bad of [
+    '',
+    '1',
+    'h',
+    '0s',
+    '-1h',
+    '1.5h',
+    '1H',
+    '1 h',
+    ' 1h',
+    '1h30m',
+    '1ms',
+    '1y',
+    '99999999999999999w',
+  ]) {
+    assert.throws(() => parseDuration(bad), {
+      name: 'RangeError',
+      message: `${JSON.stringify(bad)} is not a duration: expected a duration like 30s, 15m, 1h, 7d`,
+    });
   }
   assert.equal(formatDuration(90_000), '90s');
   assert.equal(formatDuration(5_400_000), '90m');
@@ -475,13 +553,23 @@ test('loadMonitorConfig reads a file and names its path when it cannot', () => {
     });
 
     const missing = join(dir, 'nope.yaml');
-    assert.throws(() => loadMonitorConfig(missing), { name: 'MonitorConfigError', message: `${missing}: cannot read the monitor config file: no such file` });
-    assert.throws(() => loadMonitorConfig(dir), { message: `${dir}: cannot read the monitor config file: it is a directory` });
-    assert.throws(() => loadMonitorConfig('relative/nope.yaml'), { message: `${resolve('relative/nope.yaml')}: cannot read the monitor config file: no such file` });
+    assert.throws(() => loadMonitorConfig(missing), {
+      name: 'MonitorConfigError',
+      message: `${missing}: cannot read the monitor config file: no such file`,
+    });
+    assert.throws(() => loadMonitorConfig(dir), {
+      message: `${dir}: cannot read the monitor config file: it is a directory`,
+    });
+    assert.throws(() => loadMonitorConfig('relative/nope.yaml'), {
+      message: `${resolve('relative/nope.yaml')}: cannot read the monitor config file: no such file`,
+    });
 
     // webhook secrets are read from the environment it is given, not from process.env
     const hooked = join(dir, 'hooked.yaml');
-    writeFileSync(hooked, `version: 1\nalerting:\n  channels:\n    hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_HOOK_SECRET }\nmonitors:\n  - { name: a, model: m, baseline: b }\n`);
+    writeFileSync(
+      hooked,
+      `version: 1\nalerting:\n  channels:\n    hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_HOOK_SECRET }\nmonitors:\n  - { name: a, model: m, baseline: b }\n`,
+    );
     assert.equal(process.env.DW_TEST_HOOK_SECRET, undefined);
     const hook = loadMonitorConfig(hooked, { DW_TEST_HOOK_SECRET: 'whsec_0123456789abcdef' }).alerting.channels.hook;
     assert.equal(hook?.kind === 'webhook' && hook.secret, 'whsec_0123456789abcdef');
@@ -494,13 +582,16 @@ test('loadMonitorConfig reads webhook secrets from the environment it is given, 
   const dir = mkdtempSync(join(tmpdir(), 'monitor-config-'));
   try {
     const path = join(dir, 'monitors.yaml');
-    writeFileSync(path, `version: 1
+    writeFileSync(
+      path,
+      `version: 1
 alerting:
   channels:
     hook: { webhook: "https://hooks.example.com/x", secret_env: DW_TEST_ONLY_HOOK_SECRET }
 monitors:
   - { name: m1, model: m, baseline: b, rules: [{ name: drift, when: "psi > 0.2", routes: [hook] }] }
-`);
+`,
+    );
     assert.equal(process.env.DW_TEST_ONLY_HOOK_SECRET, undefined);
     const config = loadMonitorConfig(path, { DW_TEST_ONLY_HOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
     const hook = config.alerting.channels.hook;

@@ -13,10 +13,40 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NAME_RE } from '@driftwatch/contracts';
 import { LineCounter, parseDocument, visit } from 'yaml';
-import { ALIAS_HINT, child, has, isMap, NAME_CHARS, Problems, readBoolean, readInt, readList, readName, type YamlMap } from './config-reading';
+import {
+  ALIAS_HINT,
+  child,
+  has,
+  isMap,
+  NAME_CHARS,
+  Problems,
+  readBoolean,
+  readInt,
+  readList,
+  readName,
+  type YamlMap,
+} from './config-reading';
 import type { AlertingMonitorSpec, AlertingSettings, RuleSpec } from '@driftwatch/alerting';
-import { CATEGORICAL_METHODS, NUMERIC_METHODS, type BaselineRef, type CategoricalMethod, type DriftMethod, type DriftMonitorSpec, type FeatureKind, type FeatureSpec, type NumericMethod, type Thresholds } from '@driftwatch/drift';
-import { DEFAULT_ALERTING, readAlerting, readRetraining, readRules, ruleProblem, type RuleContext } from './alerting-config';
+import {
+  CATEGORICAL_METHODS,
+  NUMERIC_METHODS,
+  type BaselineRef,
+  type CategoricalMethod,
+  type DriftMethod,
+  type DriftMonitorSpec,
+  type FeatureKind,
+  type FeatureSpec,
+  type NumericMethod,
+  type Thresholds,
+} from '@driftwatch/drift';
+import {
+  DEFAULT_ALERTING,
+  readAlerting,
+  readRetraining,
+  readRules,
+  ruleProblem,
+  type RuleContext,
+} from './alerting-config';
 import type { Env } from '@driftwatch/env';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
@@ -83,7 +113,10 @@ export interface MonitorConfigProblem {
 }
 
 export class MonitorConfigError extends Error {
-  constructor(readonly source: string, readonly problems: readonly MonitorConfigProblem[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly MonitorConfigProblem[],
+  ) {
     super(problems.map((problem) => problem.message).join('\n'));
     this.name = 'MonitorConfigError';
   }
@@ -100,7 +133,14 @@ export function loadMonitorConfig(path: string, env: Env = process.env): Monitor
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : (error as Error).message;
     const expected = 'a readable monitor config file';
     throw new MonitorConfigError(absolute, [
       { path: '', value: absolute, expected, message: `${absolute}: cannot read the monitor config file: ${reason}` },
@@ -121,7 +161,8 @@ export function parseMonitorConfig(text: string, source = 'monitors.yaml', env: 
   const doc = parseDocument(text, { prettyErrors: true, lineCounter, schema: 'core' });
   // Warnings too (an unresolved tag like `!secret x` would silently read as "x").
   for (const error of [...doc.errors, ...doc.warnings]) {
-    const aliasMistake = error.code === 'BAD_ALIAS' || (error.code === 'UNEXPECTED_TOKEN' && / alias /.test(error.message));
+    const aliasMistake =
+      error.code === 'BAD_ALIAS' || (error.code === 'UNEXPECTED_TOKEN' && / alias /.test(error.message));
     problems.syntax(error.message, error.linePos?.[0], aliasMistake ? ALIAS_HINT : '');
   }
   if (problems.list.length === 0) {
@@ -152,8 +193,15 @@ export function parseMonitorConfig(text: string, source = 'monitors.yaml', env: 
 // Methods
 
 /** A non-empty list of distinct methods from `allowed`. */
-function readMethods<T extends DriftMethod>(value: unknown, path: string, p: Problems, allowed: readonly T[], expected: (method: unknown) => string): T[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) return p.invalid(path, value, `a non-empty list of methods: ${allowed.join(', ')}`);
+function readMethods<T extends DriftMethod>(
+  value: unknown,
+  path: string,
+  p: Problems,
+  allowed: readonly T[],
+  expected: (method: unknown) => string,
+): T[] | undefined {
+  if (!Array.isArray(value) || value.length === 0)
+    return p.invalid(path, value, `a non-empty list of methods: ${allowed.join(', ')}`);
   const seen = new Set<T>();
   for (const [i, item] of value.entries()) {
     if (!(allowed as readonly unknown[]).includes(item)) p.invalid(child(path, i), item, expected(item));
@@ -167,12 +215,40 @@ function readMethods<T extends DriftMethod>(value: unknown, path: string, p: Pro
 // Thresholds
 
 const THRESHOLD_KEYS = {
-  psi: { field: 'psi', method: 'psi', expected: 'a number greater than 0, or null (report only)', valid: (x: number) => x > 0 },
-  ks_p_value: { field: 'ksPValue', method: 'ks', expected: 'a p-value between 0 and 1 (exclusive), or null (report only)', valid: (x: number) => x > 0 && x < 1 },
-  chi2_p_value: { field: 'chi2PValue', method: 'chi2', expected: 'a p-value between 0 and 1 (exclusive), or null (report only)', valid: (x: number) => x > 0 && x < 1 },
-  js: { field: 'js', method: 'js', expected: 'a number greater than 0 and at most 1, or null (report only)', valid: (x: number) => x > 0 && x <= 1 },
-  wasserstein: { field: 'wasserstein', method: 'wasserstein', expected: 'a number greater than 0, or null (report only)', valid: (x: number) => x > 0 },
-} as const satisfies Record<string, { field: keyof Thresholds; method: DriftMethod; expected: string; valid: (x: number) => boolean }>;
+  psi: {
+    field: 'psi',
+    method: 'psi',
+    expected: 'a number greater than 0, or null (report only)',
+    valid: (x: number) => x > 0,
+  },
+  ks_p_value: {
+    field: 'ksPValue',
+    method: 'ks',
+    expected: 'a p-value between 0 and 1 (exclusive), or null (report only)',
+    valid: (x: number) => x > 0 && x < 1,
+  },
+  chi2_p_value: {
+    field: 'chi2PValue',
+    method: 'chi2',
+    expected: 'a p-value between 0 and 1 (exclusive), or null (report only)',
+    valid: (x: number) => x > 0 && x < 1,
+  },
+  js: {
+    field: 'js',
+    method: 'js',
+    expected: 'a number greater than 0 and at most 1, or null (report only)',
+    valid: (x: number) => x > 0 && x <= 1,
+  },
+  wasserstein: {
+    field: 'wasserstein',
+    method: 'wasserstein',
+    expected: 'a number greater than 0, or null (report only)',
+    valid: (x: number) => x > 0,
+  },
+} as const satisfies Record<
+  string,
+  { field: keyof Thresholds; method: DriftMethod; expected: string; valid: (x: number) => boolean }
+>;
 type ThresholdKey = keyof typeof THRESHOLD_KEYS;
 const THRESHOLD_KEY_NAMES = Object.keys(THRESHOLD_KEYS) as ThresholdKey[];
 
@@ -184,7 +260,12 @@ function thresholdKeysFor(methods: readonly DriftMethod[]): ThresholdKey[] {
  * Threshold overrides, key by key. `limit` restricts the keys to the methods that can run on a
  * feature (a chi2 threshold on a numeric feature could never apply).
  */
-function readThresholds(value: unknown, path: string, p: Problems, limit?: { keys: readonly ThresholdKey[]; expected: (key: ThresholdKey) => string }): Partial<Thresholds> {
+function readThresholds(
+  value: unknown,
+  path: string,
+  p: Problems,
+  limit?: { keys: readonly ThresholdKey[]; expected: (key: ThresholdKey) => string },
+): Partial<Thresholds> {
   if (!isMap(value)) {
     p.invalid(path, value, `a map of thresholds with keys ${(limit?.keys ?? THRESHOLD_KEY_NAMES).join(', ')}`);
     return {};
@@ -228,27 +309,33 @@ function readSettings(map: YamlMap, path: string, p: Problems, base: Readonly<Mo
     thresholds: { ...base.thresholds },
   };
   const at = (key: string) => child(path, key);
-  if (has(map, 'window')) out.windowMs = durationMs(map.window) ?? p.invalid(at('window'), map.window, DURATION_EXPECTED) ?? out.windowMs;
+  if (has(map, 'window'))
+    out.windowMs = durationMs(map.window) ?? p.invalid(at('window'), map.window, DURATION_EXPECTED) ?? out.windowMs;
   if (has(map, 'schedule')) {
     const expected = cronProblem(map.schedule);
     if (expected === undefined) out.schedule = (map.schedule as string).trim().split(/\s+/).join(' ');
     else p.invalid(at('schedule'), map.schedule, expected);
   }
   if (has(map, 'min_samples')) out.minSamples = readInt(map.min_samples, at('min_samples'), p, 1) ?? out.minSamples;
-  if (has(map, 'segment_by_version')) out.segmentByVersion = readBoolean(map.segment_by_version, at('segment_by_version'), p) ?? out.segmentByVersion;
+  if (has(map, 'segment_by_version'))
+    out.segmentByVersion = readBoolean(map.segment_by_version, at('segment_by_version'), p) ?? out.segmentByVersion;
   if (has(map, 'catch_up')) {
     const value = map.catch_up;
     if (value === 'skip' || value === 'run_missed') out.catchUp = value;
     else p.invalid(at('catch_up'), value, 'skip or run_missed');
   }
-  if (has(map, 'max_catch_up')) out.maxCatchUp = readInt(map.max_catch_up, at('max_catch_up'), p, 1, 1000) ?? out.maxCatchUp;
+  if (has(map, 'max_catch_up'))
+    out.maxCatchUp = readInt(map.max_catch_up, at('max_catch_up'), p, 1, 1000) ?? out.maxCatchUp;
   if (has(map, 'numeric_methods')) {
-    out.numericMethods = readMethods(map.numeric_methods, at('numeric_methods'), p, NUMERIC_METHODS, () => methodFor('numeric')) ?? out.numericMethods;
+    out.numericMethods =
+      readMethods(map.numeric_methods, at('numeric_methods'), p, NUMERIC_METHODS, () => methodFor('numeric')) ??
+      out.numericMethods;
   }
   if (has(map, 'categorical_methods')) {
     out.categoricalMethods =
-      readMethods(map.categorical_methods, at('categorical_methods'), p, CATEGORICAL_METHODS, () => methodFor('categorical')) ??
-      out.categoricalMethods;
+      readMethods(map.categorical_methods, at('categorical_methods'), p, CATEGORICAL_METHODS, () =>
+        methodFor('categorical'),
+      ) ?? out.categoricalMethods;
   }
   if (has(map, 'thresholds')) Object.assign(out.thresholds, readThresholds(map.thresholds, at('thresholds'), p));
   if (has(map, 'psi_bins')) out.psiBins = readInt(map.psi_bins, at('psi_bins'), p, 2, 100) ?? out.psiBins;
@@ -294,15 +381,22 @@ function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefin
     }
   }
 
-  const alerting = has(root, 'alerting') ? readAlerting(root.alerting, 'alerting', p, env) : { ...DEFAULT_ALERTING, channels: {} };
+  const alerting = has(root, 'alerting')
+    ? readAlerting(root.alerting, 'alerting', p, env)
+    : { ...DEFAULT_ALERTING, channels: {} };
   // Top-level rules apply to every monitor; a metric a monitor does not compute never fires there.
   const declared = isMap(root.alerting) && isMap(root.alerting.channels) ? Object.keys(root.alerting.channels) : [];
-  const anyMetric: RuleContext = { methods: new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS]), latency: true, channelNames: declared };
+  const anyMetric: RuleContext = {
+    methods: new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS]),
+    latency: true,
+    channelNames: declared,
+  };
   const sharedRules = has(root, 'rules') ? readRules(root.rules, 'rules', p, anyMetric) : [];
 
   const monitors: MonitorSpec[] = [];
   if (!has(root, 'monitors')) p.missing('monitors', 'a non-empty list of monitors');
-  else if (!Array.isArray(root.monitors) || root.monitors.length === 0) p.invalid('monitors', root.monitors, 'a non-empty list of monitors');
+  else if (!Array.isArray(root.monitors) || root.monitors.length === 0)
+    p.invalid('monitors', root.monitors, 'a non-empty list of monitors');
   else {
     const firstIndexOf = new Map<string, number>();
     for (const [i, item] of root.monitors.entries()) {
@@ -310,7 +404,8 @@ function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefin
       const name = isMap(item) ? item.name : undefined;
       if (typeof name === 'string' && NAME_RE.test(name)) {
         const first = firstIndexOf.get(name);
-        if (first !== undefined) p.invalid(child(path, 'name'), name, `a name no other monitor has (monitors[${first}] has it)`);
+        if (first !== undefined)
+          p.invalid(child(path, 'name'), name, `a name no other monitor has (monitors[${first}] has it)`);
         else firstIndexOf.set(name, i);
       }
       const monitor = readMonitor(item, path, p, defaults, declared, sharedRules);
@@ -321,17 +416,31 @@ function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefin
 }
 
 /** undefined when the monitor lacks a usable name, model or baseline (already reported). */
-function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonly<MonitorSettings>, channelNames: readonly string[], sharedRules: readonly RuleSpec[]): MonitorSpec | undefined {
+function readMonitor(
+  item: unknown,
+  path: string,
+  p: Problems,
+  defaults: Readonly<MonitorSettings>,
+  channelNames: readonly string[],
+  sharedRules: readonly RuleSpec[],
+): MonitorSpec | undefined {
   if (!isMap(item)) return p.invalid(path, item, 'a monitor: a map with name, model and baseline');
   p.unknownKeys(item, path, MONITOR_KEYS);
   const at = (key: string) => child(path, key);
 
-  const name = has(item, 'name') ? readName(item.name, at('name'), p, 'a name') : p.missing(at('name'), `a name of ${NAME_CHARS}`);
-  const model = has(item, 'model') ? readName(item.model, at('model'), p, 'a model name') : p.missing(at('model'), `a model name of ${NAME_CHARS}`);
-  const baseline = has(item, 'baseline') ? readBaseline(item.baseline, at('baseline'), p) : p.missing(at('baseline'), BASELINE_EXPECTED);
+  const name = has(item, 'name')
+    ? readName(item.name, at('name'), p, 'a name')
+    : p.missing(at('name'), `a name of ${NAME_CHARS}`);
+  const model = has(item, 'model')
+    ? readName(item.model, at('model'), p, 'a model name')
+    : p.missing(at('model'), `a model name of ${NAME_CHARS}`);
+  const baseline = has(item, 'baseline')
+    ? readBaseline(item.baseline, at('baseline'), p)
+    : p.missing(at('baseline'), BASELINE_EXPECTED);
   const settings = readSettings(item, path, p, defaults);
 
-  const flag = (key: 'prediction' | 'latency' | 'enabled') => (has(item, key) ? (readBoolean(item[key], at(key), p) ?? true) : true);
+  const flag = (key: 'prediction' | 'latency' | 'enabled') =>
+    has(item, key) ? (readBoolean(item[key], at(key), p) ?? true) : true;
   const prediction = flag('prediction');
   const latency = flag('latency');
   const enabled = flag('enabled');
@@ -342,7 +451,8 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
     const seen = new Set<string>();
     for (const [i, value] of (list ?? []).entries()) {
       const feature = readName(value, child(at('exclude_features'), i), p, 'a feature name');
-      if (feature !== undefined && seen.has(feature)) p.invalid(child(at('exclude_features'), i), feature, 'each feature once');
+      if (feature !== undefined && seen.has(feature))
+        p.invalid(child(at('exclude_features'), i), feature, 'each feature once');
       else if (feature !== undefined) seen.add(feature);
     }
     excludeFeatures = [...seen];
@@ -350,7 +460,8 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
 
   let features: MonitorSpec['features'] = 'all';
   if (has(item, 'features')) {
-    if (!isMap(item.features)) p.invalid(at('features'), item.features, 'a map of feature name to settings (omit it for all features)');
+    if (!isMap(item.features))
+      p.invalid(at('features'), item.features, 'a map of feature name to settings (omit it for all features)');
     else {
       const entries: [string, FeatureSpec][] = [];
       for (const [feature, value] of Object.entries(item.features)) {
@@ -370,12 +481,25 @@ function readMonitor(item: unknown, path: string, p: Problems, defaults: Readonl
 
   const methods = new Set<string>([...settings.numericMethods, ...settings.categoricalMethods]);
   if (features !== 'all') for (const f of Object.values(features)) for (const m of f.methods ?? []) methods.add(m);
-  const ctx: RuleContext = { methods, latency, ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}), channelNames };
+  const ctx: RuleContext = {
+    methods,
+    latency,
+    ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}),
+    channelNames,
+  };
   sharedRules.forEach((rule, i) => {
     const problem = ruleProblem(rule, ctx);
-    if (problem) p.invalid(child(child('rules', i), 'when'), rule.when.text, problem.replace('this monitor', `every monitor (${path} ${name ?? ''} does not)`));
+    if (problem)
+      p.invalid(
+        child(child('rules', i), 'when'),
+        rule.when.text,
+        problem.replace('this monitor', `every monitor (${path} ${name ?? ''} does not)`),
+      );
   });
-  const rules = [...sharedRules, ...(has(item, 'rules') ? readRules(item.rules, at('rules'), p, ctx, sharedRules) : [])];
+  const rules = [
+    ...sharedRules,
+    ...(has(item, 'rules') ? readRules(item.rules, at('rules'), p, ctx, sharedRules) : []),
+  ];
   const retraining = has(item, 'retraining') ? readRetraining(item.retraining, at('retraining'), p, ctx) : undefined;
 
   if (name === undefined || model === undefined || baseline === undefined) return undefined;
@@ -414,8 +538,13 @@ function readBaseline(value: unknown, path: string, p: Problems): BaselineRef | 
   return { kind: 'range', fromMs, toMs };
 }
 
-const METHODS_FOR: Record<FeatureKind, readonly DriftMethod[]> = { numeric: NUMERIC_METHODS, categorical: CATEGORICAL_METHODS };
-const METHODS_FOR_BOTH: readonly DriftMethod[] = NUMERIC_METHODS.filter((m) => (CATEGORICAL_METHODS as readonly string[]).includes(m));
+const METHODS_FOR: Record<FeatureKind, readonly DriftMethod[]> = {
+  numeric: NUMERIC_METHODS,
+  categorical: CATEGORICAL_METHODS,
+};
+const METHODS_FOR_BOTH: readonly DriftMethod[] = NUMERIC_METHODS.filter((m) =>
+  (CATEGORICAL_METHODS as readonly string[]).includes(m),
+);
 
 function methodFor(type: FeatureKind): string {
   return `a method for ${type} features: ${METHODS_FOR[type].join(', ')}`;
@@ -442,7 +571,12 @@ function readFeature(value: unknown, path: string, p: Problems, monitor: Monitor
   // Without a type only the methods valid for both types are safe: the inferred type is not known yet.
   const allowedMethods = type ? METHODS_FOR[type] : METHODS_FOR_BOTH;
   const allowedThresholds = thresholdKeysFor(allowedMethods);
-  const expected = (what: 'method' | 'threshold', item: unknown, method: unknown, allowed: readonly string[]): string => {
+  const expected = (
+    what: 'method' | 'threshold',
+    item: unknown,
+    method: unknown,
+    allowed: readonly string[],
+  ): string => {
     if (type) return `a ${what} for ${type} features: ${allowed.join(', ')}`;
     const needs = onlyTypeOf(method);
     const both = `a ${what} valid for both feature types (${allowed.join(', ')})`;
@@ -452,7 +586,9 @@ function readFeature(value: unknown, path: string, p: Problems, monitor: Monitor
   const spec: FeatureSpec = { thresholds: { ...monitor.thresholds } };
   if (type) spec.type = type;
   if (has(value, 'methods')) {
-    const methods = readMethods(value.methods, child(path, 'methods'), p, allowedMethods, (m) => expected('method', m, m, allowedMethods));
+    const methods = readMethods(value.methods, child(path, 'methods'), p, allowedMethods, (m) =>
+      expected('method', m, m, allowedMethods),
+    );
     if (methods) spec.methods = methods;
   } else if (type) {
     spec.methods = type === 'numeric' ? [...monitor.numericMethods] : [...monitor.categoricalMethods];

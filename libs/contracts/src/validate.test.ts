@@ -33,10 +33,20 @@ test('each kind of bad event gets its own code and a reason that names the field
     ['prediction', { ...base, model: '' }, 'bad_name', /model: name "" is not allowed/],
     ['prediction', { ...base, model: 'a'.repeat(129) }, 'bad_name', /model: name "a{20}/],
     ['prediction', { ...base, model_version: 'v1; DROP' }, 'bad_name', /model_version: name "v1; DROP"/],
-    ['prediction', { ...base, features: { 'ok_name': 1, 'bad name': 2 } }, 'bad_name', /features: name "bad name"/],
+    ['prediction', { ...base, features: { ok_name: 1, 'bad name': 2 } }, 'bad_name', /features: name "bad name"/],
     ['prediction', { ...base, features: { a: [1] } }, 'schema', /features\.a: has the wrong type/],
-    ['prediction', { ...base, prediction: true }, 'schema', /prediction: has the wrong type, expected number or string \(got true\)/],
-    ['prediction', { ...base, timestamp: '2026-06-01 11:59:00' }, 'schema', /timestamp: must be an ISO-8601 date-time with a zone/],
+    [
+      'prediction',
+      { ...base, prediction: true },
+      'schema',
+      /prediction: has the wrong type, expected number or string \(got true\)/,
+    ],
+    [
+      'prediction',
+      { ...base, timestamp: '2026-06-01 11:59:00' },
+      'schema',
+      /timestamp: must be an ISO-8601 date-time with a zone/,
+    ],
     ['prediction', { ...base, timestamp: 1.5 }, 'schema', /timestamp: has the wrong type, expected string or integer/],
     ['prediction', { ...base, timestamp: '2026-02-31T00:00:00Z' }, 'schema', /timestamp: not a valid date-time/],
     ['prediction', { ...base, timestamp: NOW + 10 * 60_000 }, 'timestamp_skew', /outside the accepted window/],
@@ -57,18 +67,31 @@ test('each kind of bad event gets its own code and a reason that names the field
 
 test('feature count limit: 1000 accepted, 1001 refused with too_many_features', () => {
   const features = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i]));
-  assert.ok(validateEvent('features', { ...base, latency_ms: undefined, features: features(LIMITS.maxFeatures) }, undefined, NOW).ok === false); // latency_ms is not a features field
+  assert.ok(
+    validateEvent(
+      'features',
+      { ...base, latency_ms: undefined, features: features(LIMITS.maxFeatures) },
+      undefined,
+      NOW,
+    ).ok === false,
+  ); // latency_ms is not a features field
   const { latency_ms: _l, status: _s, prediction: _p, ...featuresBase } = base;
   assert.ok(validateEvent('features', { ...featuresBase, features: features(1000) }, undefined, NOW).ok);
   const over = validateEvent('features', { ...featuresBase, features: features(1001) }, undefined, NOW);
-  assert.deepEqual(over.ok ? undefined : [over.code, over.reason], ['too_many_features', 'features: 1001 entries, at most 1000 allowed']);
+  assert.deepEqual(over.ok ? undefined : [over.code, over.reason], [
+    'too_many_features',
+    'features: 1001 entries, at most 1000 allowed',
+  ]);
 });
 
 test('decodeEvent refuses oversize, empty and malformed messages before parsing them', () => {
   const big = Buffer.alloc(LIMITS.maxMessageBytes + 1, 0x20);
   assert.equal((decodeEvent('prediction', big, undefined, NOW) as { code: string }).code, 'oversize');
   assert.equal((decodeEvent('prediction', null, undefined, NOW) as { code: string }).code, 'malformed_json');
-  assert.equal((decodeEvent('prediction', Buffer.from('{"a":'), undefined, NOW) as { code: string }).code, 'malformed_json');
+  assert.equal(
+    (decodeEvent('prediction', Buffer.from('{"a":'), undefined, NOW) as { code: string }).code,
+    'malformed_json',
+  );
   const ok = decodeEvent('prediction', Buffer.from(JSON.stringify(base)), undefined, NOW);
   assert.ok(ok.ok && ok.kind === 'prediction');
 });
@@ -85,25 +108,50 @@ test('a lone UTF-16 surrogate (half an emoji) is refused at validation, in any s
     const r = decodeEvent('prediction', wire(event), undefined, NOW);
     assert.equal(r.ok, false, field);
     assert.ok(!r.ok && r.code === 'unstorable_value', `${field}: ${JSON.stringify(r)}`);
-    assert.match(!r.ok ? r.reason : '', new RegExp(`^${field.replace('.', '\\.')}: text with an unpaired UTF-16 surrogate`));
+    assert.match(
+      !r.ok ? r.reason : '',
+      new RegExp(`^${field.replace('.', '\\.')}: text with an unpaired UTF-16 surrogate`),
+    );
   }
-  const label = validateEvent('label', { event_id: base.event_id, model: 'm', timestamp: NOW, label: 'x\ud800' }, undefined, NOW);
+  const label = validateEvent(
+    'label',
+    { event_id: base.event_id, model: 'm', timestamp: NOW, label: 'x\ud800' },
+    undefined,
+    NOW,
+  );
   assert.ok(!label.ok && label.code === 'unstorable_value');
   // a whole emoji is fine
-  assert.ok(decodeEvent('prediction', wire({ ...base, features: { comment: 'nice \ud83d\ude00' } }), undefined, NOW).ok);
+  assert.ok(
+    decodeEvent('prediction', wire({ ...base, features: { comment: 'nice \ud83d\ude00' } }), undefined, NOW).ok,
+  );
 });
 
 test('numbers beyond the double range (1e400) are refused instead of stored as NaN', () => {
   // JSON.parse makes them Infinity; ClickHouse would store the null JSON.stringify writes as NaN
-  const r = decodeEvent('prediction', bytes(JSON.stringify(base).replace('"prediction":1', '"prediction":1,"score":1e400')), undefined, NOW);
+  const r = decodeEvent(
+    'prediction',
+    bytes(JSON.stringify(base).replace('"prediction":1', '"prediction":1,"score":1e400')),
+    undefined,
+    NOW,
+  );
   assert.ok(!r.ok && /^score: .*Infinity/.test(r.reason), JSON.stringify(r));
-  const f = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', '"x":-1e999')), undefined, NOW);
+  const f = decodeEvent(
+    'prediction',
+    bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', '"x":-1e999')),
+    undefined,
+    NOW,
+  );
   assert.ok(!f.ok && /^features\.x: .*-Infinity/.test(f.reason), JSON.stringify(f));
 });
 
 test('a value nested 100,000 deep is a schema refusal, not a stack overflow', () => {
   const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-  const r = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', `"x":${deep}`)), undefined, NOW);
+  const r = decodeEvent(
+    'prediction',
+    bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('"x":0', `"x":${deep}`)),
+    undefined,
+    NOW,
+  );
   assert.ok(!r.ok && r.code === 'schema', JSON.stringify(r));
   assert.match(!r.ok ? r.reason : '', /features\.x: has the wrong type.*too deep to print/);
   const top = decodeEvent('prediction', bytes(deep), undefined, NOW);
@@ -111,18 +159,36 @@ test('a value nested 100,000 deep is a schema refusal, not a stack overflow', ()
 });
 
 test('bytes that are not UTF-8 are refused with where they go wrong, not silently repaired', () => {
-  const latin1 = Buffer.from(JSON.stringify({ ...base, features: { city: 'Zurich' } }).replace('Zurich', 'Z\u00fcrich'), 'latin1');
+  const latin1 = Buffer.from(
+    JSON.stringify({ ...base, features: { city: 'Zurich' } }).replace('Zurich', 'Z\u00fcrich'),
+    'latin1',
+  );
   const r = decodeEvent('prediction', latin1, undefined, NOW);
   assert.ok(!r.ok && r.code === 'invalid_utf8', JSON.stringify(r));
   assert.match(!r.ok ? r.reason : '', /first bad byte 0xfc at offset \d+/);
 });
 
 test('prototype keys and huge key counts are ordinary data', () => {
-  const proto = decodeEvent('prediction', bytes(JSON.stringify(base).replace('"prediction":1', '"prediction":1,"features":{"__proto__":1,"constructor":"x","toString":null}')), undefined, NOW);
+  const proto = decodeEvent(
+    'prediction',
+    bytes(
+      JSON.stringify(base).replace(
+        '"prediction":1',
+        '"prediction":1,"features":{"__proto__":1,"constructor":"x","toString":null}',
+      ),
+    ),
+    undefined,
+    NOW,
+  );
   assert.ok(proto.ok && proto.kind === 'prediction', JSON.stringify(proto));
   assert.deepEqual(Object.keys(proto.event.features ?? {}), ['__proto__', 'constructor', 'toString']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   const many = `{${Array.from({ length: 200_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
-  const r = decodeEvent('prediction', bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('{"x":0}', many)), undefined, NOW);
+  const r = decodeEvent(
+    'prediction',
+    bytes(JSON.stringify({ ...base, features: { x: 0 } }).replace('{"x":0}', many)),
+    undefined,
+    NOW,
+  );
   assert.ok(!r.ok && (r.code === 'oversize' || r.code === 'too_many_features'), JSON.stringify(r).slice(0, 200));
 });

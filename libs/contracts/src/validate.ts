@@ -53,7 +53,8 @@ const validators: { [K in EventKind]: ValidateFunction<EventByKind[K]> } = {
 function show(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+    text =
+      typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = Array.isArray(value) ? '[an array nested too deep to print]' : '[a value too deep to print]';
   }
@@ -68,7 +69,8 @@ function show(value: unknown): string {
  */
 function unstorable(event: object): string | undefined {
   for (const [field, value] of Object.entries(event)) {
-    const problem = unstorableScalar(value) ?? (value !== null && typeof value === 'object' ? unstorableMember(value) : undefined);
+    const problem =
+      unstorableScalar(value) ?? (value !== null && typeof value === 'object' ? unstorableMember(value) : undefined);
     if (problem) return `${field}${problem}`;
   }
   return undefined;
@@ -105,7 +107,11 @@ function describe(error: ErrorObject, event: unknown): Rejection {
   const field = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(event)';
   if (error.keyword === 'maxProperties' && /features$|probabilities$/.test(error.instancePath)) {
     const count = Object.keys(valueAt(event, error.instancePath) as object).length;
-    return { ok: false, code: 'too_many_features', reason: `${field}: ${count} entries, at most ${LIMITS.maxFeatures} allowed` };
+    return {
+      ok: false,
+      code: 'too_many_features',
+      reason: `${field}: ${count} entries, at most ${LIMITS.maxFeatures} allowed`,
+    };
   }
   // ajv marks errors raised inside `propertyNames` with the offending key
   const badKey = (error as ErrorObject & { propertyName?: string }).propertyName;
@@ -128,10 +134,18 @@ function describe(error: ErrorObject, event: unknown): Rejection {
   const value = error.instancePath ? valueAt(event, error.instancePath) : undefined;
   if (error.keyword === 'type') {
     const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type).join(' or ');
-    return { ok: false, code: 'schema', reason: `${field}: has the wrong type, expected ${expected} (got ${show(value)})` };
+    return {
+      ok: false,
+      code: 'schema',
+      reason: `${field}: has the wrong type, expected ${expected} (got ${show(value)})`,
+    };
   }
   if (error.instancePath === '/timestamp') {
-    return { ok: false, code: 'schema', reason: `timestamp: must be an ISO-8601 date-time with a zone, or epoch milliseconds (got ${show(value)})` };
+    return {
+      ok: false,
+      code: 'schema',
+      reason: `timestamp: must be an ISO-8601 date-time with a zone, or epoch milliseconds (got ${show(value)})`,
+    };
   }
   const got = error.instancePath ? ` (got ${show(value)})` : '';
   return { ok: false, code: 'schema', reason: `${field}: ${error.message ?? 'is invalid'}${got}` };
@@ -147,9 +161,17 @@ export function timestampToMs(ts: string | number): number {
   if (typeof ts === 'number') return ts;
   const m = ISO_PARTS.exec(ts);
   if (!m) return Number.NaN;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59)
+    return Number.NaN;
   return Date.parse(ts);
 }
 
@@ -157,7 +179,12 @@ export function timestampToMs(ts: string | number): number {
  * Validates an already-parsed event of the given kind and resolves its timestamp.
  * Used by the SDK before sending and by `decodeEvent` after parsing.
  */
-export function validateEvent(kind: EventKind, event: unknown, skew: SkewLimits = DEFAULT_SKEW, now = Date.now()): Decoded {
+export function validateEvent(
+  kind: EventKind,
+  event: unknown,
+  skew: SkewLimits = DEFAULT_SKEW,
+  now = Date.now(),
+): Decoded {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     return { ok: false, code: 'not_an_object', reason: `a ${kind} event must be a JSON object, got ${show(event)}` };
   }
@@ -186,11 +213,20 @@ export function validateEvent(kind: EventKind, event: unknown, skew: SkewLimits 
  * bytes (deep nesting, huge key counts, invalid UTF-8 or UTF-16, `__proto__` keys), the answer is
  * an accepted event or a rejection with its code.
  */
-export function decodeEvent(kind: EventKind, bytes: Buffer | null, skew: SkewLimits = DEFAULT_SKEW, now = Date.now()): Decoded {
+export function decodeEvent(
+  kind: EventKind,
+  bytes: Buffer | null,
+  skew: SkewLimits = DEFAULT_SKEW,
+  now = Date.now(),
+): Decoded {
   try {
     return decodeUnguarded(kind, bytes, skew, now);
   } catch (err) {
-    return { ok: false, code: 'decode_error', reason: `could not be decoded: ${String((err as Error)?.message ?? err)}` };
+    return {
+      ok: false,
+      code: 'decode_error',
+      reason: `could not be decoded: ${String((err as Error)?.message ?? err)}`,
+    };
   }
 }
 
@@ -199,11 +235,19 @@ function decodeUnguarded(kind: EventKind, bytes: Buffer | null, skew: SkewLimits
     return { ok: false, code: 'malformed_json', reason: 'empty message value' };
   }
   if (bytes.length > LIMITS.maxMessageBytes) {
-    return { ok: false, code: 'oversize', reason: `message is ${bytes.length} bytes, at most ${LIMITS.maxMessageBytes} allowed` };
+    return {
+      ok: false,
+      code: 'oversize',
+      reason: `message is ${bytes.length} bytes, at most ${LIMITS.maxMessageBytes} allowed`,
+    };
   }
   if (!isUtf8(bytes)) {
     // Buffer#toString would silently replace the bad bytes with U+FFFD (e.g. Latin-1 text from an old producer)
-    return { ok: false, code: 'invalid_utf8', reason: `not valid UTF-8 (${utf8ErrorAt(bytes)}); events are UTF-8 JSON` };
+    return {
+      ok: false,
+      code: 'invalid_utf8',
+      reason: `not valid UTF-8 (${utf8ErrorAt(bytes)}); events are UTF-8 JSON`,
+    };
   }
   let parsed: unknown;
   try {
@@ -219,7 +263,16 @@ function utf8ErrorAt(bytes: Buffer): string {
   let at = 0;
   while (at < bytes.length) {
     const lead = bytes[at] ?? 0;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead < 0xe0
+          ? 2
+          : lead >= 0xe0 && lead < 0xf0
+            ? 3
+            : lead >= 0xf0 && lead < 0xf5
+              ? 4
+              : 0;
     if (length === 0 || at + length > bytes.length || !isUtf8(bytes.subarray(at, at + length))) break;
     at += length;
   }

@@ -56,7 +56,19 @@ function summary(sorted: number[]): Pick<BaselineFeature, 'mean' | 'std' | 'min'
 function baselineId(name: string, features: BaselineFeature[]): string {
   const hash = createHash('sha256');
   for (const f of [...features].sort((a, b) => a.feature.localeCompare(b.feature))) {
-    hash.update(JSON.stringify([f.feature, f.kind, f.n, f.psiEdges, f.psiCounts, f.grid, f.gridCounts, f.categories, f.categoryCounts]));
+    hash.update(
+      JSON.stringify([
+        f.feature,
+        f.kind,
+        f.n,
+        f.psiEdges,
+        f.psiCounts,
+        f.grid,
+        f.gridCounts,
+        f.categories,
+        f.categoryCounts,
+      ]),
+    );
   }
   return `${name}@${hash.digest('hex').slice(0, 12)}`;
 }
@@ -77,13 +89,29 @@ function numericFeature(feature: string, values: number[], options: BaselineOpti
   // epoch seconds fall into a handful of buckets. When snapping would merge PSI edges or most of
   // the KS grid, the feature keeps its exact edges and is counted from raw rows instead.
   const snapped = snapEdges(exactEdges);
-  const resolved = snapped.length === exactEdges.length && distinctCount(gridEdges(bucketed)) >= MIN_DISTINCT_GRID_SHARE * (bins + 1);
+  const resolved =
+    snapped.length === exactEdges.length && distinctCount(gridEdges(bucketed)) >= MIN_DISTINCT_GRID_SHARE * (bins + 1);
   const psiEdges = resolved ? snapped : exactEdges;
   const grid = resolved ? bucketed : gridFromSorted(sorted, bins);
   const psiCounts = binCounts(psiEdges, sorted);
   const list = Array.from(sorted);
-  const sample = list.length <= BASELINE_SAMPLE ? list : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
-  return { feature, kind: 'numeric', n: list.length, psiEdges, psiCounts, grid, gridCounts: gridCounts(grid, sorted), categories: [], categoryCounts: [], ...summary(list), sample };
+  const sample =
+    list.length <= BASELINE_SAMPLE
+      ? list
+      : Array.from({ length: BASELINE_SAMPLE }, (_, i) => list[Math.floor((i * list.length) / BASELINE_SAMPLE)]!);
+  return {
+    feature,
+    kind: 'numeric',
+    n: list.length,
+    psiEdges,
+    psiCounts,
+    grid,
+    gridCounts: gridCounts(grid, sorted),
+    categories: [],
+    categoryCounts: [],
+    ...summary(list),
+    sample,
+  };
 }
 
 /** Share of a bucketed KS grid's edges that must stay distinct for the buckets to serve a feature: coinciding edges only coarsen the grid (the binned KS interval stays guaranteed, just wider), but below a tenth the buckets no longer resolve the feature. */
@@ -99,14 +127,36 @@ function categoricalFeature(feature: string, counts: Map<string, number>): Basel
   const categories = [...counts.keys()].sort();
   const categoryCounts = categories.map((c) => counts.get(c)!);
   const n = categoryCounts.reduce((a, b) => a + b, 0);
-  return { feature, kind: 'categorical', n, psiEdges: [], psiCounts: [], grid: { lo: 0, width: 1, bins: 0 }, gridCounts: [], categories, categoryCounts, mean: 0, std: 0, min: 0, max: 0, sample: [] };
+  return {
+    feature,
+    kind: 'categorical',
+    n,
+    psiEdges: [],
+    psiCounts: [],
+    grid: { lo: 0, width: 1, bins: 0 },
+    gridCounts: [],
+    categories,
+    categoryCounts,
+    mean: 0,
+    std: 0,
+    min: 0,
+    max: 0,
+    sample: [],
+  };
 }
 
 /**
  * A baseline from a reference dataset (e.g. a training set): records of feature name -> value.
  * A column whose non-null values are all finite numbers is numeric, otherwise categorical.
  */
-export function baselineFromRecords(name: string, model: string, source: string, records: Iterable<Record<string, unknown>>, options: BaselineOptions = {}, nowMs = Date.now()): Baseline {
+export function baselineFromRecords(
+  name: string,
+  model: string,
+  source: string,
+  records: Iterable<Record<string, unknown>>,
+  options: BaselineOptions = {},
+  nowMs = Date.now(),
+): Baseline {
   const columns = new Map<string, unknown[]>();
   for (const record of records) {
     for (const [key, value] of Object.entries(record)) {
@@ -127,7 +177,14 @@ export function baselineFromRecords(name: string, model: string, source: string,
     }
   }
   if (features.length === 0) throw new Error(`baseline ${name}: the dataset has no values`);
-  return { id: baselineId(name, features), name, model, source, createdAtMs: nowMs, features: new Map(features.map((f) => [f.feature, f])) };
+  return {
+    id: baselineId(name, features),
+    name,
+    model,
+    source,
+    createdAtMs: nowMs,
+    features: new Map(features.map((f) => [f.feature, f])),
+  };
 }
 
 /**
@@ -135,13 +192,22 @@ export function baselineFromRecords(name: string, model: string, source: string,
  * a deterministic sample (by event id hash) fixes the PSI edges and the KS grid, then the full
  * range is counted on them with the same push-down queries the monitors use.
  */
-export async function baselineFromRange(ch: ClickHouse, name: string, model: string, range: TimeRange, options: BaselineOptions = {}, nowMs = Date.now()): Promise<Baseline> {
+export async function baselineFromRange(
+  ch: ClickHouse,
+  name: string,
+  model: string,
+  range: TimeRange,
+  options: BaselineOptions = {},
+  nowMs = Date.now(),
+): Promise<Baseline> {
   const source = `range:${new Date(range.startMs).toISOString()}..${new Date(range.endMs).toISOString()}`;
   const numericSql = `SELECT name, count() AS n, avg(value) AS mean, stddevPop(value) AS std, min(value) AS min, max(value) AS max FROM
     (SELECT ${featureArraysSql('numeric', true)}
      FROM ${featureSource(model, range, 'num_names, num_values, prediction_num')})
     ARRAY JOIN names_all AS name, values_all AS value GROUP BY name`;
-  const stats = await ch.query<{ name: string; n: string; mean: number; std: number; min: number; max: number }>(numericSql);
+  const stats = await ch.query<{ name: string; n: string; mean: number; std: number; min: number; max: number }>(
+    numericSql,
+  );
   const samples = await ch.query<{ name: string; sample: number[] }>(
     `SELECT name, groupArray(value) AS sample FROM (
        SELECT name, value FROM
@@ -161,7 +227,13 @@ export async function baselineFromRange(ch: ClickHouse, name: string, model: str
     `SELECT DISTINCT arrayJoin(names_all) AS name FROM (SELECT ${featureArraysSql('categorical', true)} FROM ${featureSource(model, range, 'cat_names, cat_values, prediction_str')})`,
   );
   // the same dedup-safe counting as a monitor window (pre-aggregated buckets where they serve)
-  const { numeric: counts, categories: cats } = await windowCounts(ch, model, range, binnings, catNames.map((c) => c.name));
+  const { numeric: counts, categories: cats } = await windowCounts(
+    ch,
+    model,
+    range,
+    binnings,
+    catNames.map((c) => c.name),
+  );
   for (const f of numeric) {
     f.psiCounts = new Array(f.psiEdges.length + 1).fill(0);
     f.gridCounts = new Array(f.grid.bins + 2).fill(0);
@@ -183,7 +255,14 @@ export async function baselineFromRange(ch: ClickHouse, name: string, model: str
   const categorical = [...merged].map(([feature, m]) => categoricalFeature(feature, m));
   const features = [...numeric, ...categorical];
   if (features.length === 0) throw new Error(`baseline ${name}: model ${model} has no events in ${source}`);
-  return { id: baselineId(name, features), name, model, source, createdAtMs: nowMs, features: new Map(features.map((f) => [f.feature, f])) };
+  return {
+    id: baselineId(name, features),
+    name,
+    model,
+    source,
+    createdAtMs: nowMs,
+    features: new Map(features.map((f) => [f.feature, f])),
+  };
 }
 
 export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
@@ -215,9 +294,20 @@ export async function saveBaseline(ch: ClickHouse, b: Baseline): Promise<void> {
   // how to read the edges goes first, the baseline rows last: a baseline is found only through
   // its rows, so a write that stops half-way leaves no baseline rather than a misread one
   if (bucketBits && unbucketed.length > 0) {
-    await ch.insert(TABLES.baselineUnbucketedFeatures, unbucketed.map((f) => ({ baseline_id: b.id, model: b.model, feature: f.feature, created_at: formatDateTime(b.createdAtMs) })));
+    await ch.insert(
+      TABLES.baselineUnbucketedFeatures,
+      unbucketed.map((f) => ({
+        baseline_id: b.id,
+        model: b.model,
+        feature: f.feature,
+        created_at: formatDateTime(b.createdAtMs),
+      })),
+    );
   }
-  if (bucketBits) await ch.insert(TABLES.baselineBucketing, [{ baseline_id: b.id, model: b.model, bucket_bits: bucketBits, created_at: formatDateTime(b.createdAtMs) }]);
+  if (bucketBits)
+    await ch.insert(TABLES.baselineBucketing, [
+      { baseline_id: b.id, model: b.model, bucket_bits: bucketBits, created_at: formatDateTime(b.createdAtMs) },
+    ]);
   await ch.insert(TABLES.baselines, rows);
 }
 
@@ -231,11 +321,16 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
   const first = rows[0]!;
   const id = literal(first.baseline_id as string);
   const [[bucketing], exceptions] = await Promise.all([
-    ch.query<{ bits: number }>(`SELECT max(bucket_bits) AS bits FROM ${TABLES.baselineBucketing} WHERE model = ${literal(model)} AND baseline_id = ${id}`),
-    ch.query<{ feature: string }>(`SELECT DISTINCT feature FROM ${TABLES.baselineUnbucketedFeatures} WHERE model = ${literal(model)} AND baseline_id = ${id}`),
+    ch.query<{ bits: number }>(
+      `SELECT max(bucket_bits) AS bits FROM ${TABLES.baselineBucketing} WHERE model = ${literal(model)} AND baseline_id = ${id}`,
+    ),
+    ch.query<{ feature: string }>(
+      `SELECT DISTINCT feature FROM ${TABLES.baselineUnbucketedFeatures} WHERE model = ${literal(model)} AND baseline_id = ${id}`,
+    ),
   ]);
   const unbucketed = new Set(exceptions.map((e) => e.feature));
-  const bucketBitsOf = (r: Record<string, unknown>) => (r.kind === 'numeric' && !unbucketed.has(r.feature as string) ? Number(bucketing?.bits ?? 0) : 0);
+  const bucketBitsOf = (r: Record<string, unknown>) =>
+    r.kind === 'numeric' && !unbucketed.has(r.feature as string) ? Number(bucketing?.bits ?? 0) : 0;
   const features = new Map<string, BaselineFeature>();
   for (const r of rows) {
     const gridCountsArr = (r.grid_counts as string[]).map(Number);
@@ -248,7 +343,12 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
       n: Number(r.n),
       psiEdges: bucketBits > 0 ? snapEdges(psiEdges) : psiEdges,
       psiCounts: (r.psi_counts as string[]).map(Number),
-      grid: { lo: Number(r.grid_lo), width: Number(r.grid_width), bins: Math.max(0, gridCountsArr.length - 2), ...(bucketBits > 0 && { bucketBits }) },
+      grid: {
+        lo: Number(r.grid_lo),
+        width: Number(r.grid_width),
+        bins: Math.max(0, gridCountsArr.length - 2),
+        ...(bucketBits > 0 && { bucketBits }),
+      },
       gridCounts: gridCountsArr,
       categories: r.categories as string[],
       categoryCounts: (r.category_counts as string[]).map(Number),
@@ -259,5 +359,12 @@ export async function loadBaseline(ch: ClickHouse, model: string, idOrName: stri
       sample: (r.sample as number[]).map(Number),
     });
   }
-  return { id: first.baseline_id as string, name: first.name as string, model, source: first.source as string, createdAtMs: Date.parse(`${String(first.created_at).replace(' ', 'T')}Z`), features };
+  return {
+    id: first.baseline_id as string,
+    name: first.name as string,
+    model,
+    source: first.source as string,
+    createdAtMs: Date.parse(`${String(first.created_at).replace(' ', 'T')}Z`),
+    features,
+  };
 }

@@ -26,13 +26,22 @@ test('the exact KS statistic and its asymptotic p-value lie inside the binned bo
       Array.from({ length: k }, () => (c.round ? Math.round(normal(rand, mean, sd) * 4) / 4 : normal(rand, mean, sd)));
     const a = draw(c.n, 0, 1);
     const b = draw(c.m, c.shift, c.sd);
-    const grid = gridFromSorted([...a].sort((x, y) => x - y), 1000);
+    const grid = gridFromSorted(
+      [...a].sort((x, y) => x - y),
+      1000,
+    );
     const binned = binnedKs(gridCounts(grid, a), gridCounts(grid, b));
     const exact = ks2samp(a, b);
-    assert.ok(binned.dLo <= exact.statistic + 1e-12 && exact.statistic <= binned.dHi + 1e-12, `D ${exact.statistic} in [${binned.dLo}, ${binned.dHi}]`);
+    assert.ok(
+      binned.dLo <= exact.statistic + 1e-12 && exact.statistic <= binned.dHi + 1e-12,
+      `D ${exact.statistic} in [${binned.dLo}, ${binned.dHi}]`,
+    );
     const en = Math.round((c.n * c.m) / (c.n + c.m));
     const pExact = kstwoSf(exact.statistic, en);
-    assert.ok(binned.pLo <= pExact + 1e-12 && pExact <= binned.pHi + 1e-12, `p ${pExact} in [${binned.pLo}, ${binned.pHi}]`);
+    assert.ok(
+      binned.pLo <= pExact + 1e-12 && pExact <= binned.pHi + 1e-12,
+      `p ${pExact} in [${binned.pLo}, ${binned.pHi}]`,
+    );
     assert.ok(Math.abs(binned.statistic - exact.statistic) <= (binned.dHi - binned.dLo) / 2 + 1e-12);
     // with 1,000 bins the interval is narrow for smooth data: a user can read the verdict from it
     if (!c.round) assert.ok(binned.dHi - binned.dLo < 0.01, `interval width ${binned.dHi - binned.dLo}`);

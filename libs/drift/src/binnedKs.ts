@@ -30,13 +30,19 @@ export interface BinnedKs {
  * @throws StatsInputError on length mismatch, negative or non-finite counts, or an empty sample.
  */
 export function binnedKs(baseline: ArrayLike<number>, current: ArrayLike<number>): BinnedKs {
-  if (baseline.length !== current.length) throw new StatsInputError('LENGTH_MISMATCH', 'current', `histograms differ in length: ${baseline.length} vs ${current.length}`);
+  if (baseline.length !== current.length)
+    throw new StatsInputError(
+      'LENGTH_MISMATCH',
+      'current',
+      `histograms differ in length: ${baseline.length} vs ${current.length}`,
+    );
   let n = 0;
   let m = 0;
   for (let j = 0; j < baseline.length; j++) {
     const b = baseline[j]!;
     const c = current[j]!;
-    if (!Number.isFinite(b) || !Number.isFinite(c)) throw new StatsInputError('NON_FINITE', 'counts', `bin ${j} is not finite`);
+    if (!Number.isFinite(b) || !Number.isFinite(c))
+      throw new StatsInputError('NON_FINITE', 'counts', `bin ${j} is not finite`);
     if (b < 0 || c < 0) throw new StatsInputError('NEGATIVE_COUNT', 'counts', `bin ${j} is negative`);
     n += b;
     m += c;

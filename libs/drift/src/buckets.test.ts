@@ -12,9 +12,30 @@ import type { BucketCounts } from './tally';
 import { PREDICTION_FEATURE } from './window-sql';
 
 function values(): number[] {
-  const out = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-300, -1e-300, 5e-324, 1.5e300, -1.5e300, 127, 128, 129, 255, 256, 257, 1 + 2 ** -7, 1 - 2 ** -53];
+  const out = [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -2.5,
+    3,
+    1e-300,
+    -1e-300,
+    5e-324,
+    1.5e300,
+    -1.5e300,
+    127,
+    128,
+    129,
+    255,
+    256,
+    257,
+    1 + 2 ** -7,
+    1 - 2 ** -53,
+  ];
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 2000; i++) out.push((rand() - 0.5) * 10 ** Math.floor(rand() * 12 - 6));
   return out;
 }
@@ -23,7 +44,10 @@ test('every value lies in its bucket [lower(k), lower(k + 1)), and keys follow v
   const vs = values();
   for (const v of vs) {
     const k = bucketOf(v);
-    assert.ok(bucketLower(k) <= v && v < bucketLower(k + 1), `${v} in bucket ${k} = [${bucketLower(k)}, ${bucketLower(k + 1)})`);
+    assert.ok(
+      bucketLower(k) <= v && v < bucketLower(k + 1),
+      `${v} in bucket ${k} = [${bucketLower(k)}, ${bucketLower(k + 1)})`,
+    );
   }
   const sorted = [...vs].sort((a, b) => a - b);
   for (let i = 1; i < sorted.length; i++) assert.ok(bucketOf(sorted[i - 1]!) <= bucketOf(sorted[i]!));
@@ -66,7 +90,9 @@ test('counting per bucket then binning equals binning raw values on snapped PSI 
   const buckets: BucketCounts = new Map([['v1', new Map([['x', new Map<number, number>()]])]]);
   const m = buckets.get('v1')!.get('x')!;
   for (const v of sample) m.set(bucketOf(v), (m.get(bucketOf(v)) ?? 0) + 1);
-  const c = binBuckets(buckets, [{ feature: 'x', psiEdges, grid }]).byVersion.get('v1')!.get('x')!;
+  const c = binBuckets(buckets, [{ feature: 'x', psiEdges, grid }])
+    .byVersion.get('v1')!
+    .get('x')!;
   assert.deepEqual(c.psi, binCounts(psiEdges, sample));
   assert.deepEqual(c.grid, gridCounts(grid, sample));
   assert.equal(c.n, sample.length);
@@ -78,12 +104,40 @@ test('migration 004 buckets values with exactly the expression bucketSql renders
   assert.equal(uses('num_values'), 2, 'numeric features of predictions and features');
   assert.equal(uses('assumeNotNull(prediction_num)'), 1, 'the numeric prediction output');
   assert.equal(sql.split('AS bucket').length - 1, 3, 'no other bucketing');
-  assert.equal(sql.split(`${literal(PREDICTION_FEATURE)} AS feature`).length - 1, 2, 'the prediction output is the feature PREDICTION_FEATURE');
+  assert.equal(
+    sql.split(`${literal(PREDICTION_FEATURE)} AS feature`).length - 1,
+    2,
+    'the prediction output is the feature PREDICTION_FEATURE',
+  );
 });
 
-test('minutes more than one ledger part covers: overlaps of the parts\' minute ranges', () => {
+test("minutes more than one ledger part covers: overlaps of the parts' minute ranges", () => {
   assert.deepEqual(sharedRanges([]), []);
-  assert.deepEqual(sharedRanges([[0, 59], [120, 180]]), []);
-  assert.deepEqual(sharedRanges([[60, 120], [0, 60], [120, 240]]), [[60, 60], [120, 120]]);
-  assert.deepEqual(sharedRanges([[0, 600], [60, 120], [100, 300], [900, 960]]), [[60, 300]]);
+  assert.deepEqual(
+    sharedRanges([
+      [0, 59],
+      [120, 180],
+    ]),
+    [],
+  );
+  assert.deepEqual(
+    sharedRanges([
+      [60, 120],
+      [0, 60],
+      [120, 240],
+    ]),
+    [
+      [60, 60],
+      [120, 120],
+    ],
+  );
+  assert.deepEqual(
+    sharedRanges([
+      [0, 600],
+      [60, 120],
+      [100, 300],
+      [900, 960],
+    ]),
+    [[60, 300]],
+  );
 });

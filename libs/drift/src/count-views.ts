@@ -16,7 +16,9 @@ const MINUTE = 60_000;
  * minute are counted from raw rows. 0 on a database that had no rows when the views came.
  */
 export async function viewsCoverFromMs(ch: ClickHouse): Promise<number> {
-  const [r] = await ch.query<{ t: string }>(`SELECT toString(toUInt32(max(raw_until))) AS t FROM ${TABLES.preaggregationCoverage}`);
+  const [r] = await ch.query<{ t: string }>(
+    `SELECT toString(toUInt32(max(raw_until))) AS t FROM ${TABLES.preaggregationCoverage}`,
+  );
   const seconds = Number(r?.t ?? 0);
   return seconds > 0 ? Math.floor((seconds * 1000) / MINUTE) * MINUTE + MINUTE : 0;
 }
@@ -36,12 +38,22 @@ GROUP BY model_version, feature, value`;
 }
 
 /** Counts of whole minutes from the pre-aggregated tables, corrected for duplicates; undefined when raw rows must do. */
-export async function countFromViews(ch: ClickHouse, model: string, minutes: TimeRange, features: readonly string[], categorical: readonly string[]): Promise<Tally | undefined> {
+export async function countFromViews(
+  ch: ClickHouse,
+  model: string,
+  minutes: TimeRange,
+  features: readonly string[],
+  categorical: readonly string[],
+): Promise<Tally | undefined> {
   const tally = emptyTally();
   const [dups] = await Promise.all([
     ledgerDuplicates(ch, model, minutes),
-    features.length > 0 ? readBucketCounts(ch, histogramCountsSql(model, minutes, features), features, tally.buckets) : undefined,
-    categorical.length > 0 ? readCategoryCounts(ch, categoryStatesSql(model, minutes, categorical), tally.categories) : undefined,
+    features.length > 0
+      ? readBucketCounts(ch, histogramCountsSql(model, minutes, features), features, tally.buckets)
+      : undefined,
+    categorical.length > 0
+      ? readCategoryCounts(ch, categoryStatesSql(model, minutes, categorical), tally.categories)
+      : undefined,
   ]);
   return (await correctFromLedger(ch, model, minutes, dups, features, categorical, tally)) ? tally : undefined;
 }

@@ -14,7 +14,14 @@ import { countFromRawRows, dedupedCounts, healthCounts, type HealthCounts } from
 import { countFromViews, viewsCoverFromMs } from './count-views';
 import { gridEdges } from './grid';
 import type { PlannedFeature, RunPlan } from './plan';
-import { mergeInto, type BucketCounts, type CategoryCounts, type NumericBinning, type NumericCounts, type Tally } from './tally';
+import {
+  mergeInto,
+  type BucketCounts,
+  type CategoryCounts,
+  type NumericBinning,
+  type NumericCounts,
+  type Tally,
+} from './tally';
 import { featureArraysSql, featureSource, type TimeRange } from './window-sql';
 
 /** What a window holds of one feature: numeric histograms (or raw values when few) or categories. */
@@ -36,13 +43,19 @@ export interface WindowCounts {
 }
 
 /** The counts a run's evaluate stage needs, for the planned features of its window. */
-export async function countWindow(ch: ClickHouse, plan: RunPlan, features: readonly PlannedFeature[]): Promise<WindowCounts> {
+export async function countWindow(
+  ch: ClickHouse,
+  plan: RunPlan,
+  features: readonly PlannedFeature[],
+): Promise<WindowCounts> {
   const numeric = features.filter((f) => f.base.kind === 'numeric').map((f) => f.base);
   const categorical = features.filter((f) => f.base.kind === 'categorical').map((f) => f.base.feature);
   const levels = LATENCY_QUANTILES.map(([level]) => level);
   // health reads raw rows: start it with the counts, without FINAL, and redo it through FINAL only
   // if the window turns out to hold duplicates
-  const healthNoDuplicates = plan.latency ? settled(healthCounts(ch, plan.model, plan.window, levels, false)) : undefined;
+  const healthNoDuplicates = plan.latency
+    ? settled(healthCounts(ch, plan.model, plan.window, levels, false))
+    : undefined;
   const counted = await windowCounts(
     ch,
     plan.model,
@@ -53,7 +66,11 @@ export async function countWindow(ch: ClickHouse, plan: RunPlan, features: reado
   const segments = segmentsOf(counted.numeric, counted.categories, plan.segmentByVersion);
   await attachExactSamples(ch, plan, numeric, segments);
   let health: HealthCounts[] = [];
-  if (plan.latency) health = counted.extraCopies > 0 ? await healthCounts(ch, plan.model, plan.window, levels, true) : await unwrap(healthNoDuplicates!);
+  if (plan.latency)
+    health =
+      counted.extraCopies > 0
+        ? await healthCounts(ch, plan.model, plan.window, levels, true)
+        : await unwrap(healthNoDuplicates!);
   return { segments, health };
 }
 
@@ -100,8 +117,15 @@ function addInto(target: number[], source: number[]): void {
  * all its values and a window is that small, fetch the window's values (an aggregate of at most
  * 10,000 numbers per feature) so KS is exact rather than binned.
  */
-async function attachExactSamples(ch: ClickHouse, plan: RunPlan, numeric: readonly BaselineFeature[], segments: Segments): Promise<void> {
-  const small = numeric.filter((b) => b.sample.length === b.n && b.n <= 10_000 && (segments.get(ALL_VERSIONS)?.get(b.feature)?.n ?? 0) <= 10_000);
+async function attachExactSamples(
+  ch: ClickHouse,
+  plan: RunPlan,
+  numeric: readonly BaselineFeature[],
+  segments: Segments,
+): Promise<void> {
+  const small = numeric.filter(
+    (b) => b.sample.length === b.n && b.n <= 10_000 && (segments.get(ALL_VERSIONS)?.get(b.feature)?.n ?? 0) <= 10_000,
+  );
   if (small.length === 0) return;
   const names = small.map((b) => b.feature);
   const rows = await ch.query<{ model_version: string; name: string; vals: number[] }>(
@@ -136,7 +160,13 @@ export function isBucketed(binning: NumericBinning): boolean {
  * 005's raw_until), and numeric features whose edges are not bucket boundaries (baselines made
  * before buckets, values the buckets cannot resolve).
  */
-export async function windowCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
+export async function windowCounts(
+  ch: ClickHouse,
+  model: string,
+  range: TimeRange,
+  binnings: readonly NumericBinning[],
+  categorical: readonly string[],
+): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
   // features whose baseline edges are not bucket boundaries (baselines made before buckets, or
   // values the buckets cannot resolve) are counted from raw rows, on their own edges
   const bucketed = binnings.filter(isBucketed);
@@ -159,16 +189,28 @@ export async function windowCounts(ch: ClickHouse, model: string, range: TimeRan
 }
 
 /** Whole minutes from the views (raw rows where they cannot serve), the seconds at the edges from raw rows. */
-async function bucketedCounts(ch: ClickHouse, model: string, range: TimeRange, binnings: readonly NumericBinning[], categorical: readonly string[]): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
+async function bucketedCounts(
+  ch: ClickHouse,
+  model: string,
+  range: TimeRange,
+  binnings: readonly NumericBinning[],
+  categorical: readonly string[],
+): Promise<{ numeric: NumericCounts; categories: CategoryCounts; extraCopies: number }> {
   const features = binnings.map((b) => b.feature);
   const startMinute = Math.max(Math.ceil(range.startMs / MINUTE) * MINUTE, await viewsCoverFromMs(ch));
   const endMinute = Math.floor(range.endMs / MINUTE) * MINUTE;
   const parts: Promise<Tally>[] = [];
   if (startMinute < endMinute) {
     const minutes = { startMs: startMinute, endMs: endMinute };
-    parts.push(countFromViews(ch, model, minutes, features, categorical).then((p) => p ?? countFromRawRows(ch, model, minutes, features, categorical)));
-    if (range.startMs < startMinute) parts.push(countFromRawRows(ch, model, { startMs: range.startMs, endMs: startMinute }, features, categorical));
-    if (endMinute < range.endMs) parts.push(countFromRawRows(ch, model, { startMs: endMinute, endMs: range.endMs }, features, categorical));
+    parts.push(
+      countFromViews(ch, model, minutes, features, categorical).then(
+        (p) => p ?? countFromRawRows(ch, model, minutes, features, categorical),
+      ),
+    );
+    if (range.startMs < startMinute)
+      parts.push(countFromRawRows(ch, model, { startMs: range.startMs, endMs: startMinute }, features, categorical));
+    if (endMinute < range.endMs)
+      parts.push(countFromRawRows(ch, model, { startMs: endMinute, endMs: range.endMs }, features, categorical));
   } else if (range.startMs < range.endMs) {
     parts.push(countFromRawRows(ch, model, range, features, categorical));
   }
@@ -193,7 +235,11 @@ export function binBuckets(buckets: BucketCounts, binnings: readonly NumericBinn
       const b = byName.get(feature);
       if (!b) continue;
       const edges = gridEdges(b.grid);
-      const c = { psi: new Array<number>(b.psiEdges.length + 1).fill(0), grid: new Array<number>(b.grid.bins + 2).fill(0), n: 0 };
+      const c = {
+        psi: new Array<number>(b.psiEdges.length + 1).fill(0),
+        grid: new Array<number>(b.grid.bins + 2).fill(0),
+        n: 0,
+      };
       for (const [k, n] of m) {
         if (n === 0) continue;
         const lower = bucketLower(k);

@@ -60,7 +60,8 @@ export function readDataset(path: string): Record<string, unknown>[] {
     const [header, ...rows] = parseCsvRows(text);
     if (!header) throw new Error(`${path}: empty CSV`);
     return rows.map((cells, r) => {
-      if (cells.length !== header.length) throw new Error(`${path}:${r + 2}: ${cells.length} fields, the header has ${header.length}`);
+      if (cells.length !== header.length)
+        throw new Error(`${path}:${r + 2}: ${cells.length} fields, the header has ${header.length}`);
       return Object.fromEntries(header.map((h, i) => [h, NUMBER.test(cells[i]!) ? Number(cells[i]) : cells[i]]));
     });
   }

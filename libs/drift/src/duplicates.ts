@@ -11,7 +11,17 @@
 import { formatDateTime, literal, TABLES, type ClickHouse } from '@driftwatch/clickhouse';
 import { bucketSql } from './buckets';
 import { readBucketCounts, readCategoryCounts, type Tally } from './tally';
-import { EVENT_TABLES, extraCopiesSql, featureArraysSql, featureIndexSql, minuteFilter, rangeFilter, type EventTable, type RowSet, type TimeRange } from './window-sql';
+import {
+  EVENT_TABLES,
+  extraCopiesSql,
+  featureArraysSql,
+  featureIndexSql,
+  minuteFilter,
+  rangeFilter,
+  type EventTable,
+  type RowSet,
+  type TimeRange,
+} from './window-sql';
 
 /**
  * Counts a range's raw rows once per event: `count` adds the counts of a row set times a sign,
@@ -19,8 +29,16 @@ import { EVENT_TABLES, extraCopiesSql, featureArraysSql, featureIndexSql, minute
  * copies of those events (-1) and for one copy of each (+1). Counts are additive, so the sum is
  * exactly the deduplicated count. Returns the number of extra copies found.
  */
-export async function countRawRowsOnce(ch: ClickHouse, model: string, range: TimeRange, count: (rows: RowSet, sign: 1 | -1) => Promise<unknown>): Promise<number> {
-  const [[extra]] = await Promise.all([ch.query<{ predictions: string | null; features: string | null }>(extraCopiesSql(model, range)), count('raw', 1)]);
+export async function countRawRowsOnce(
+  ch: ClickHouse,
+  model: string,
+  range: TimeRange,
+  count: (rows: RowSet, sign: 1 | -1) => Promise<unknown>,
+): Promise<number> {
+  const [[extra]] = await Promise.all([
+    ch.query<{ predictions: string | null; features: string | null }>(extraCopiesSql(model, range)),
+    count('raw', 1),
+  ]);
   const extraCopies = Number(extra?.predictions ?? 0) + Number(extra?.features ?? 0);
   if (extraCopies > 0) {
     await count('dupCopies', -1);
@@ -49,8 +67,15 @@ export interface LedgerDuplicate {
  * more than one part covers (`shared`: inclusive [from, to] unix-second ranges, from the parts'
  * minute ranges in system.parts). Once parts are merged that is a few boundary minutes.
  */
-export function duplicatedEventsSql(model: string, minutes: TimeRange, shared: readonly (readonly [number, number])[], limit: number): string {
-  const inShared = shared.map(([from, to]) => ` OR (minute >= toDateTime(${from}, 'UTC') AND minute <= toDateTime(${to}, 'UTC'))`).join('');
+export function duplicatedEventsSql(
+  model: string,
+  minutes: TimeRange,
+  shared: readonly (readonly [number, number])[],
+  limit: number,
+): string {
+  const inShared = shared
+    .map(([from, to]) => ` OR (minute >= toDateTime(${from}, 'UTC') AND minute <= toDateTime(${to}, 'UTC'))`)
+    .join('');
   return `SELECT toString(source) AS src, toString(event_hash) AS h, sum(copies) AS c FROM ${TABLES.eventCopies}
 WHERE ${minuteFilter(model, minutes)} AND (copies > 1${inShared})
 GROUP BY source, event_hash HAVING c > 1 LIMIT ${limit}`;
@@ -92,7 +117,9 @@ export function sharedRanges(ranges: readonly (readonly [number, number])[]): [n
 /** The events the views counted more than once in whole minutes (at most MAX_CORRECTED_EVENTS + 1 of them). */
 export async function ledgerDuplicates(ch: ClickHouse, model: string, minutes: TimeRange): Promise<LedgerDuplicate[]> {
   const shared = await sharedLedgerMinutes(ch, minutes);
-  const rows = await ch.query<{ src: string; h: string; c: string }>(duplicatedEventsSql(model, minutes, shared, MAX_CORRECTED_EVENTS + 1));
+  const rows = await ch.query<{ src: string; h: string; c: string }>(
+    duplicatedEventsSql(model, minutes, shared, MAX_CORRECTED_EVENTS + 1),
+  );
   return rows.map((r) => ({ source: r.src as EventTable, hash: r.h, copies: Number(r.c) }));
 }
 
@@ -105,10 +132,19 @@ function hashList(dups: readonly LedgerDuplicate[]): string {
  * One raw row per duplicated event, weighted 1 - copies: added to the view counts (which counted
  * it `copies` times) it leaves the event counted once.
  */
-function correctionRowsSql(table: EventTable, model: string, minutes: TimeRange, dups: readonly LedgerDuplicate[], kind: 'numeric' | 'categorical'): string {
+function correctionRowsSql(
+  table: EventTable,
+  model: string,
+  minutes: TimeRange,
+  dups: readonly LedgerDuplicate[],
+  kind: 'numeric' | 'categorical',
+): string {
   const hashes = hashList(dups);
   const weights = `CAST([${dups.map((d) => 1 - d.copies).join(', ')}] AS Array(Int64))`;
-  const [names, values, prediction, nullType] = kind === 'numeric' ? ['num_names', 'num_values', 'prediction_num', 'Nullable(Float64)'] : ['cat_names', 'cat_values', 'prediction_str', 'Nullable(String)'];
+  const [names, values, prediction, nullType] =
+    kind === 'numeric'
+      ? ['num_names', 'num_values', 'prediction_num', 'Nullable(Float64)']
+      : ['cat_names', 'cat_values', 'prediction_str', 'Nullable(String)'];
   const predictionColumn = table === TABLES.predictions ? prediction : `CAST(NULL AS ${nullType}) AS ${prediction}`;
   return `SELECT model_version, ${names}, ${values}, ${predictionColumn}, transform(cityHash64(event_id), [${hashes}], ${weights}, toInt64(0)) AS w
 FROM ${table} WHERE ${rangeFilter(model, minutes)} AND cityHash64(event_id) IN (${hashes}) ORDER BY event_id LIMIT 1 BY event_id`;
@@ -126,7 +162,15 @@ function collisionsSql(table: EventTable, model: string, minutes: TimeRange, dup
  * more than MAX_CORRECTED_EVENTS duplicates, or two event ids under one hash (the ledger cannot
  * say which one was redelivered).
  */
-export async function correctFromLedger(ch: ClickHouse, model: string, minutes: TimeRange, dups: readonly LedgerDuplicate[], features: readonly string[], categorical: readonly string[], tally: Tally): Promise<boolean> {
+export async function correctFromLedger(
+  ch: ClickHouse,
+  model: string,
+  minutes: TimeRange,
+  dups: readonly LedgerDuplicate[],
+  features: readonly string[],
+  categorical: readonly string[],
+  tally: Tally,
+): Promise<boolean> {
   if (dups.length === 0) return true;
   if (dups.length > MAX_CORRECTED_EVENTS) return false;
   const work: Promise<unknown>[] = [];

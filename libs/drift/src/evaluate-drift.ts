@@ -12,7 +12,12 @@ import { runColumns, type PlannedFeature, type RunPlan } from './plan';
 import type { DriftMethod, Thresholds } from './spec';
 
 /** The drift_results rows of a run: every planned feature of every segment, by each of its methods. */
-export function evaluateDrift(plan: RunPlan, features: readonly PlannedFeature[], segments: Segments, computedAtMs: number): DriftResultRow[] {
+export function evaluateDrift(
+  plan: RunPlan,
+  features: readonly PlannedFeature[],
+  segments: Segments,
+  computedAtMs: number,
+): DriftResultRow[] {
   const columns = runColumns(plan, computedAtMs);
   const versions = segments.size > 0 ? [...segments.keys()] : [ALL_VERSIONS];
   const rows: DriftResultRow[] = [];
@@ -74,10 +79,27 @@ function ksBreached(ks: { pHi: number }, threshold: number | null): boolean {
   return threshold !== null && ks.pHi < threshold;
 }
 
-function result(method: DriftMethod, thresholds: Thresholds, value: number, extra: Partial<MethodResult> = {}): MethodResult {
+function result(
+  method: DriftMethod,
+  thresholds: Thresholds,
+  value: number,
+  extra: Partial<MethodResult> = {},
+): MethodResult {
   const threshold = thresholdOf(method, thresholds);
   const pValue = extra.pValue ?? null;
-  return { method, status: 'ok', value, valueLo: null, valueHi: null, pValue, pValueLo: null, pValueHi: null, threshold, breached: isBreached(method, value, pValue, threshold), ...extra };
+  return {
+    method,
+    status: 'ok',
+    value,
+    valueLo: null,
+    valueHi: null,
+    pValue,
+    pValueLo: null,
+    pValueHi: null,
+    threshold,
+    breached: isBreached(method, value, pValue, threshold),
+    ...extra,
+  };
 }
 
 /** The distance between two histograms on the same grid: sum of bin width * |Fb - Fc| over the grid. */
@@ -101,10 +123,27 @@ function gridWasserstein(base: BaselineFeature, cur: number[]): number {
  * events in the window every method says 'insufficient data' and nothing breaches: PSI and KS
  * are unreliable on tiny samples.
  */
-export function evaluateFeature(base: BaselineFeature, window: WindowFeature, methods: readonly DriftMethod[], thresholds: Thresholds, minSamples: number): MethodResult[] {
+export function evaluateFeature(
+  base: BaselineFeature,
+  window: WindowFeature,
+  methods: readonly DriftMethod[],
+  thresholds: Thresholds,
+  minSamples: number,
+): MethodResult[] {
   return methods.map((method): MethodResult => {
     if (window.n < minSamples || base.n === 0) {
-      return { method, status: 'insufficient_data', value: null, valueLo: null, valueHi: null, pValue: null, pValueLo: null, pValueHi: null, threshold: thresholdOf(method, thresholds), breached: false };
+      return {
+        method,
+        status: 'insufficient_data',
+        value: null,
+        valueLo: null,
+        valueHi: null,
+        pValue: null,
+        pValueLo: null,
+        pValueHi: null,
+        threshold: thresholdOf(method, thresholds),
+        breached: false,
+      };
     }
     if (base.kind === 'numeric') {
       switch (method) {
@@ -118,7 +157,13 @@ export function evaluateFeature(base: BaselineFeature, window: WindowFeature, me
           // exact, as scipy's 'auto', when both samples are whole and small; binned with bounds otherwise
           if (window.values && base.sample.length === base.n && Math.max(base.n, window.n) <= 10_000) {
             const exact = ks2samp(base.sample, window.values);
-            return result(method, thresholds, exact.statistic, { pValue: exact.pValue, valueLo: exact.statistic, valueHi: exact.statistic, pValueLo: exact.pValue, pValueHi: exact.pValue });
+            return result(method, thresholds, exact.statistic, {
+              pValue: exact.pValue,
+              valueLo: exact.statistic,
+              valueHi: exact.statistic,
+              pValueLo: exact.pValue,
+              pValueHi: exact.pValue,
+            });
           }
           const ks = binnedKs(base.gridCounts, window.grid!);
           return result(method, thresholds, ks.statistic, {
@@ -144,7 +189,10 @@ export function evaluateFeature(base: BaselineFeature, window: WindowFeature, me
         return result(method, thresholds, jensenShannonDistance(ref, cur));
       case 'chi2': {
         if (categories.length < 2) return result(method, thresholds, 0, { pValue: 1 }); // one category on both sides: nothing to test
-        const t = chiSquareTest(Object.fromEntries(categories.map((c, i) => [c, ref[i]!])), Object.fromEntries(categories.map((c, i) => [c, cur[i]!])));
+        const t = chiSquareTest(
+          Object.fromEntries(categories.map((c, i) => [c, ref[i]!])),
+          Object.fromEntries(categories.map((c, i) => [c, cur[i]!])),
+        );
         return result(method, thresholds, t.statistic, { pValue: t.pValue });
       }
       default:

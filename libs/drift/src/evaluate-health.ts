@@ -8,7 +8,11 @@ import type { HealthCounts } from './count-raw';
 import { runColumns, type RunPlan } from './plan';
 
 /** The health_results rows of a run (none when the monitor does not watch latency). */
-export function evaluateHealth(plan: RunPlan, counts: readonly HealthCounts[], computedAtMs: number): HealthResultRow[] {
+export function evaluateHealth(
+  plan: RunPlan,
+  counts: readonly HealthCounts[],
+  computedAtMs: number,
+): HealthResultRow[] {
   if (!plan.latency) return [];
   const columns = runColumns(plan, computedAtMs);
   const seconds = (plan.window.endMs - plan.window.startMs) / 1000;

@@ -37,7 +37,8 @@ const edgesCache = new WeakMap<Grid, number[]>();
 export function gridEdges(grid: Grid): number[] {
   let edges = edgesCache.get(grid);
   if (!edges) {
-    if (grid.bucketBits !== undefined && grid.bucketBits !== BUCKET_BITS) throw new Error(`grid of ${grid.bucketBits}-bit buckets, this version counts ${BUCKET_BITS}-bit buckets`);
+    if (grid.bucketBits !== undefined && grid.bucketBits !== BUCKET_BITS)
+      throw new Error(`grid of ${grid.bucketBits}-bit buckets, this version counts ${BUCKET_BITS}-bit buckets`);
     edges = Array.from({ length: grid.bins + 1 }, (_, j) => grid.lo + j * grid.width);
     if (grid.bucketBits) edges = edges.map((e) => snapToBucket(e) + 0);
     edgesCache.set(grid, edges);

@@ -35,7 +35,12 @@ export interface PlannedFeature {
 }
 
 /** The plan of one run of a monitor, for the window ending at `window.endMs`. */
-export async function planRun(ch: ClickHouse, spec: DriftMonitorSpec, runId: string, window: TimeRange): Promise<RunPlan> {
+export async function planRun(
+  ch: ClickHouse,
+  spec: DriftMonitorSpec,
+  runId: string,
+  window: TimeRange,
+): Promise<RunPlan> {
   return {
     runId,
     monitor: spec.name,
@@ -58,13 +63,22 @@ export async function planRun(ch: ClickHouse, spec: DriftMonitorSpec, runId: str
 export async function resolveBaseline(ch: ClickHouse, spec: DriftMonitorSpec): Promise<Baseline> {
   if (spec.baseline.kind === 'id') {
     const found = await loadBaseline(ch, spec.model, spec.baseline.id);
-    if (!found) throw new Error(`baseline '${spec.baseline.id}' of model ${spec.model} does not exist; import it with: npm run driftwatch -- baseline import`);
+    if (!found)
+      throw new Error(
+        `baseline '${spec.baseline.id}' of model ${spec.model} does not exist; import it with: npm run driftwatch -- baseline import`,
+      );
     return found;
   }
   const name = `${spec.name}.range`;
   const existing = await loadBaseline(ch, spec.model, name);
   if (existing) return existing;
-  const created = await baselineFromRange(ch, name, spec.model, { startMs: spec.baseline.fromMs, endMs: spec.baseline.toMs }, { psiBins: spec.psiBins });
+  const created = await baselineFromRange(
+    ch,
+    name,
+    spec.model,
+    { startMs: spec.baseline.fromMs, endMs: spec.baseline.toMs },
+    { psiBins: spec.psiBins },
+  );
   await saveBaseline(ch, created);
   return created;
 }
@@ -72,17 +86,24 @@ export async function resolveBaseline(ch: ClickHouse, spec: DriftMonitorSpec): P
 /** The features of a plan, each with the baseline it is compared with and its methods and thresholds. */
 export function plannedFeatures(plan: RunPlan): PlannedFeature[] {
   const chosen: { base: BaselineFeature; setting?: FeatureSpec }[] = [];
-  const wanted: [string, FeatureSpec | undefined][] = plan.features === 'all' ? [...plan.baseline.features.keys()].map((f) => [f, undefined]) : Object.entries(plan.features);
+  const wanted: [string, FeatureSpec | undefined][] =
+    plan.features === 'all'
+      ? [...plan.baseline.features.keys()].map((f) => [f, undefined])
+      : Object.entries(plan.features);
   for (const [name, setting] of wanted) {
     if (plan.excludeFeatures.includes(name)) continue;
     if (name === PREDICTION_FEATURE && !plan.prediction) continue;
     const base = plan.baseline.features.get(name);
     if (!base) throw new Error(`feature ${name} is not in baseline ${plan.baseline.id}`);
-    if (setting?.type && setting.type !== base.kind) throw new Error(`feature ${name} is configured ${setting.type} but baseline ${plan.baseline.id} has it ${base.kind}`);
+    if (setting?.type && setting.type !== base.kind)
+      throw new Error(
+        `feature ${name} is configured ${setting.type} but baseline ${plan.baseline.id} has it ${base.kind}`,
+      );
     chosen.push({ base, setting });
   }
   const prediction = plan.baseline.features.get(PREDICTION_FEATURE);
-  if (plan.prediction && plan.features !== 'all' && !(PREDICTION_FEATURE in plan.features) && prediction) chosen.push({ base: prediction });
+  if (plan.prediction && plan.features !== 'all' && !(PREDICTION_FEATURE in plan.features) && prediction)
+    chosen.push({ base: prediction });
   return chosen.map(({ base, setting }) => ({
     base,
     methods: setting?.methods ?? (base.kind === 'numeric' ? plan.numericMethods : plan.categoricalMethods),

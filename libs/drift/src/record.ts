@@ -2,17 +2,35 @@
  * Stage 4 of a run: record. Result rows are appended to their tables, and every run (ok, failed or
  * skipped) to monitor_runs, which is also where a restarted monitor learns how far it got.
  */
-import { formatDateTime, insertResults, literal, TABLES, type ClickHouse, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
+import {
+  formatDateTime,
+  insertResults,
+  literal,
+  TABLES,
+  type ClickHouse,
+  type DriftResultRow,
+  type HealthResultRow,
+} from '@driftwatch/clickhouse';
 import type { RunOutcome } from './run';
 import type { DriftMonitorSpec } from './spec';
 
 /** Appends a run's results (append-only tables: a result is never changed). */
-export async function recordResults(ch: ClickHouse, drift: readonly DriftResultRow[], health: readonly HealthResultRow[]): Promise<void> {
+export async function recordResults(
+  ch: ClickHouse,
+  drift: readonly DriftResultRow[],
+  health: readonly HealthResultRow[],
+): Promise<void> {
   await Promise.all([insertResults(ch, TABLES.driftResults, drift), insertResults(ch, TABLES.healthResults, health)]);
 }
 
 /** Records a run in monitor_runs (every run: ok, failed or skipped). */
-export async function recordRun(ch: ClickHouse, spec: Pick<DriftMonitorSpec, 'name' | 'model'>, outcome: RunOutcome, scheduledAtMs: number, startedAtMs: number): Promise<void> {
+export async function recordRun(
+  ch: ClickHouse,
+  spec: Pick<DriftMonitorSpec, 'name' | 'model'>,
+  outcome: RunOutcome,
+  scheduledAtMs: number,
+  startedAtMs: number,
+): Promise<void> {
   await insertResults(ch, TABLES.monitorRuns, [
     {
       run_id: outcome.runId,

@@ -42,7 +42,12 @@ export interface RunOutcome {
  * query, ClickHouse down, missing baseline) is a failed run with its error, recorded when
  * ClickHouse can take it.
  */
-export async function runMonitor(ch: ClickHouse, spec: DriftMonitorSpec, endMs: number, now: () => number = Date.now): Promise<RunOutcome> {
+export async function runMonitor(
+  ch: ClickHouse,
+  spec: DriftMonitorSpec,
+  endMs: number,
+  now: () => number = Date.now,
+): Promise<RunOutcome> {
   const started = now();
   const runId = randomUUID();
   const window = { startMs: endMs - spec.windowMs, endMs };
@@ -53,9 +58,32 @@ export async function runMonitor(ch: ClickHouse, spec: DriftMonitorSpec, endMs: 
     await recordResults(ch, drift, health);
     const breaches = drift.filter((r) => r.breached).length;
     const storedAtMs = now();
-    outcome = { runId, monitor: spec.name, status: 'ok', baselineId: plan.baseline.id, windowStartMs: window.startMs, windowEndMs: endMs, durationMs: storedAtMs - started, results: drift.length + health.length, breaches, drift, health, storedAtMs };
+    outcome = {
+      runId,
+      monitor: spec.name,
+      status: 'ok',
+      baselineId: plan.baseline.id,
+      windowStartMs: window.startMs,
+      windowEndMs: endMs,
+      durationMs: storedAtMs - started,
+      results: drift.length + health.length,
+      breaches,
+      drift,
+      health,
+      storedAtMs,
+    };
   } catch (err) {
-    outcome = { runId, monitor: spec.name, status: 'failed', error: (err as Error).message.slice(0, 2000), windowStartMs: window.startMs, windowEndMs: endMs, durationMs: now() - started, results: 0, breaches: 0 };
+    outcome = {
+      runId,
+      monitor: spec.name,
+      status: 'failed',
+      error: (err as Error).message.slice(0, 2000),
+      windowStartMs: window.startMs,
+      windowEndMs: endMs,
+      durationMs: now() - started,
+      results: 0,
+      breaches: 0,
+    };
   }
   await recordRun(ch, spec, outcome, endMs, started).catch((err: Error) => {
     outcome.error = `${outcome.error ?? ''} (and the run could not be recorded: ${err.message})`.trim();

@@ -37,7 +37,13 @@ export function emptyTally(): Tally {
 }
 
 /** Adds n to out[version][feature][key] (bucket counts and category counts alike). */
-export function addCount<K>(out: Map<string, Map<string, Map<K, number>>>, version: string, feature: string, key: K, n: number): void {
+export function addCount<K>(
+  out: Map<string, Map<string, Map<K, number>>>,
+  version: string,
+  feature: string,
+  key: K,
+  n: number,
+): void {
   let byFeature = out.get(version);
   if (!byFeature) out.set(version, (byFeature = new Map()));
   let m = byFeature.get(feature);
@@ -45,14 +51,25 @@ export function addCount<K>(out: Map<string, Map<string, Map<K, number>>>, versi
   m.set(key, (m.get(key) ?? 0) + n);
 }
 
-export function mergeInto<K>(target: Map<string, Map<string, Map<K, number>>>, source: Map<string, Map<string, Map<K, number>>>): void {
-  for (const [version, byFeature] of source) for (const [feature, m] of byFeature) for (const [k, n] of m) addCount(target, version, feature, k, n);
+export function mergeInto<K>(
+  target: Map<string, Map<string, Map<K, number>>>,
+  source: Map<string, Map<string, Map<K, number>>>,
+): void {
+  for (const [version, byFeature] of source)
+    for (const [feature, m] of byFeature) for (const [k, n] of m) addCount(target, version, feature, k, n);
 }
 
 /** Adds the rows of a bucket-count query (model_version, fi: 1-based index into `features`, bucket, n), times `sign`. */
-export async function readBucketCounts(ch: ClickHouse, sql: string, features: readonly string[], into: BucketCounts, sign = 1): Promise<void> {
+export async function readBucketCounts(
+  ch: ClickHouse,
+  sql: string,
+  features: readonly string[],
+  into: BucketCounts,
+  sign = 1,
+): Promise<void> {
   const rows = await ch.query<{ model_version: string; fi: number; bucket: number; n: string }>(sql);
-  for (const r of rows) addCount(into, r.model_version, features[Number(r.fi) - 1]!, Number(r.bucket), sign * Number(r.n));
+  for (const r of rows)
+    addCount(into, r.model_version, features[Number(r.fi) - 1]!, Number(r.bucket), sign * Number(r.n));
 }
 
 /** Adds the rows of a category-count query (model_version, name, value, n), times `sign`. */

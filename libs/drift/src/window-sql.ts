@@ -47,7 +47,8 @@ export function duplicateIdsSql(table: EventTable, where: string): string {
 /** The number of stored rows beyond the first copy of each event, per raw table, in a range. */
 export function extraCopiesSql(model: string, range: TimeRange): string {
   const where = rangeFilter(model, range);
-  const extra = (table: EventTable) => `(SELECT sum(c - 1) FROM (SELECT count() AS c FROM ${table} WHERE ${where} GROUP BY cityHash64(event_id) HAVING c > 1))`;
+  const extra = (table: EventTable) =>
+    `(SELECT sum(c - 1) FROM (SELECT count() AS c FROM ${table} WHERE ${where} GROUP BY cityHash64(event_id) HAVING c > 1))`;
   return `SELECT ${extra(TABLES.predictions)} AS predictions, ${extra(TABLES.features)} AS features`;
 }
 
@@ -85,7 +86,9 @@ export function featureSource(model: string, range: TimeRange, columns: string, 
  */
 export function featureArraysSql(kind: 'numeric' | 'categorical', withPrediction: boolean): string {
   const [names, values, prediction, empty] =
-    kind === 'numeric' ? ['num_names', 'num_values', 'prediction_num', 'emptyArrayFloat64()'] : ['cat_names', 'cat_values', 'prediction_str', 'emptyArrayString()'];
+    kind === 'numeric'
+      ? ['num_names', 'num_values', 'prediction_num', 'emptyArrayFloat64()']
+      : ['cat_names', 'cat_values', 'prediction_str', 'emptyArrayString()'];
   if (!withPrediction) return `${names} AS names_all, ${values} AS values_all`;
   return `arrayConcat(${names}, if(isNull(${prediction}), emptyArrayString(), [${literal(PREDICTION_FEATURE)}])) AS names_all, arrayConcat(${values}, if(isNull(${prediction}), ${empty}, [assumeNotNull(${prediction})])) AS values_all`;
 }

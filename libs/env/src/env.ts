@@ -5,7 +5,11 @@ import { readFileSync, statSync } from 'node:fs';
  * names the key, the value and what was expected (docs/ARCHITECTURE.md, "Configuration").
  */
 export class ConfigError extends Error {
-  constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
     super(`config ${key}=${value === HIDDEN ? HIDDEN : JSON.stringify(value)} is invalid: expected ${expected}`);
     this.name = 'ConfigError';
   }
@@ -36,7 +40,11 @@ export class EnvReader {
     return value;
   }
 
-  int(key: string, fallback: number, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntOptions = {}): number {
+  int(
+    key: string,
+    fallback: number,
+    { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntOptions = {},
+  ): number {
     const value = this.env[key];
     if (value === undefined || value === '') return fallback;
     const n = Number(value);
@@ -64,7 +72,8 @@ export class EnvReader {
     } catch {
       throw new ConfigError(key, value, `a URL (${protocols.join(' or ')})`);
     }
-    if (!protocols.includes(parsed.protocol)) throw new ConfigError(key, value, `a URL with protocol ${protocols.join(' or ')}`);
+    if (!protocols.includes(parsed.protocol))
+      throw new ConfigError(key, value, `a URL with protocol ${protocols.join(' or ')}`);
     return value;
   }
 
@@ -107,7 +116,10 @@ export class EnvReader {
   /** Comma-separated host:port list. */
   hostPorts(key: string, fallback: string): string[] {
     const value = this.string(key, fallback);
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (items.length === 0 || !items.every((s) => /^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/.test(s))) {
       throw new ConfigError(key, value, 'a comma-separated list of host:port');
     }

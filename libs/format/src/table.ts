@@ -8,6 +8,10 @@
  */
 export function renderTable(columns: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) => widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    widths
+      .map((w, i) => (cells[i] ?? '').padEnd(w))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

@@ -30,7 +30,8 @@ export function snappyDecompress(input: Buffer): Buffer {
     if (at + 4 > input.length) throw new Error('snappy: truncated xerial block header');
     const size = input.readInt32BE(at);
     at += 4;
-    if (size < 0 || at + size > input.length) throw new Error(`snappy: xerial block of ${size} bytes overruns the frame`);
+    if (size < 0 || at + size > input.length)
+      throw new Error(`snappy: xerial block of ${size} bytes overruns the frame`);
     blocks.push(Buffer.from(snappy.uncompress(input.subarray(at, at + size))));
     at += size;
   }
@@ -71,7 +72,10 @@ let registered = false;
 export function registerCompressionCodecs(): void {
   if (registered) return;
   registered = true;
-  const codecs = CompressionCodecs as unknown as Record<number, () => { compress(e: Encoder): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+  const codecs = CompressionCodecs as unknown as Record<
+    number,
+    () => { compress(e: Encoder): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }
+  >;
   codecs[CompressionTypes.Snappy] = () => ({
     compress: async (e) => snappyCompress(e.buffer),
     decompress: async (b) => snappyDecompress(b),

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer, ProducerRecord, TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  KafkaMessage,
+  Message,
+  Producer,
+  ProducerRecord,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
 import {
   CommitAfterWriteConsumer,
   type CommitAfterWriteOptions,
@@ -56,7 +66,11 @@ class FakeConsumer {
 
   on(eventName: string, listener: Listener): () => void {
     this.listeners.set(eventName, [...(this.listeners.get(eventName) ?? []), listener]);
-    return () => this.listeners.set(eventName, (this.listeners.get(eventName) ?? []).filter((l) => l !== listener));
+    return () =>
+      this.listeners.set(
+        eventName,
+        (this.listeners.get(eventName) ?? []).filter((l) => l !== listener),
+      );
   }
 
   async connect(): Promise<void> {
@@ -104,7 +118,11 @@ class FakeConsumer {
    * What kafkajs does after a fetch: hands one partition's messages to eachBatch and waits for it.
    * `heartbeat` stands for a heartbeat request the broker is slow to answer.
    */
-  async deliver(partition: number, messages: KafkaMessage[], { topic = TOPIC, heartbeat = Promise.resolve() } = {}): Promise<void> {
+  async deliver(
+    partition: number,
+    messages: KafkaMessage[],
+    { topic = TOPIC, heartbeat = Promise.resolve() } = {},
+  ): Promise<void> {
     assert.ok(this.eachBatch, 'deliver() before consumer.run()');
     const payload = {
       batch: { topic, partition, messages, offsetLag: () => '0' },
@@ -119,7 +137,15 @@ class FakeConsumer {
   /** A (re)join of the group; like kafkajs, it forgets an earlier pause. */
   joinGroup(memberAssignment: Record<string, number[]>): void {
     this.paused = false;
-    this.emit(this.events.GROUP_JOIN, { groupId: 'g', memberId: 'm', isLeader: true, leaderId: 'm', groupProtocol: 'RoundRobin', duration: 1, memberAssignment });
+    this.emit(this.events.GROUP_JOIN, {
+      groupId: 'g',
+      memberId: 'm',
+      isLeader: true,
+      leaderId: 'm',
+      groupProtocol: 'RoundRobin',
+      duration: 1,
+      memberAssignment,
+    });
   }
 
   crash(error: Error, restart: boolean): void {
@@ -268,7 +294,14 @@ class RecordingObserver implements ConsumerObserver {
 // Helpers
 
 function message(offset: number, value: string, key: string | null = null, headers: IHeaders = {}): KafkaMessage {
-  return { offset: String(offset), key: key === null ? null : Buffer.from(key), value: Buffer.from(value), headers, timestamp: '0', attributes: 0 };
+  return {
+    offset: String(offset),
+    key: key === null ? null : Buffer.from(key),
+    value: Buffer.from(value),
+    headers,
+    timestamp: '0',
+    attributes: 0,
+  };
 }
 
 /** `count` messages from `first` on, with values v<offset>. */
@@ -313,7 +346,11 @@ interface Harness {
 }
 
 /** Starts a consumer on the fakes with small timings; it is stopped when the test ends. */
-async function start(t: TestContext, options: Partial<CommitAfterWriteOptions<string>> = {}, prepare: (kafka: FakeKafka) => void = () => {}): Promise<Harness> {
+async function start(
+  t: TestContext,
+  options: Partial<CommitAfterWriteOptions<string>> = {},
+  prepare: (kafka: FakeKafka) => void = () => {},
+): Promise<Harness> {
   const journal: Journal = [];
   const logged: string[] = [];
   const kafka = new FakeKafka(journal);
@@ -372,7 +409,14 @@ test('a failing store is retried with growing backoff, nothing is committed unti
   await waitFor(() => kafka.current.commits.length === 1, 'the commit after the third store');
 
   assert.deepEqual(storesAndCommits(journal), ['store failed', 'store failed', 'stored', 'commit events/0@3']);
-  assert.deepEqual(sink.calls.map((c) => c.accepted), [['v0', 'v1', 'v2'], ['v0', 'v1', 'v2'], ['v0', 'v1', 'v2']]);
+  assert.deepEqual(
+    sink.calls.map((c) => c.accepted),
+    [
+      ['v0', 'v1', 'v2'],
+      ['v0', 'v1', 'v2'],
+      ['v0', 'v1', 'v2'],
+    ],
+  );
   // retryInitialMs 5, doubling (1 ms of slack for timer rounding)
   assert.ok(at(sink.calls, 1).at - at(sink.calls, 0).at >= 4, 'first retry after >= 5 ms');
   assert.ok(at(sink.calls, 2).at - at(sink.calls, 1).at >= 9, 'second retry after >= 10 ms');
@@ -403,7 +447,12 @@ test('fetching pauses when buffered messages reach maxBufferedMessages * pauseFa
 });
 
 test('fetching pauses when buffered bytes reach maxBufferedBytes * pauseFactor and resumes once stored', async (t) => {
-  const { kafka, sink } = await start(t, { maxBufferedMessages: 100, maxBufferedBytes: 1000, pauseFactor: 3, maxBufferAgeMs: 10_000 });
+  const { kafka, sink } = await start(t, {
+    maxBufferedMessages: 100,
+    maxBufferedBytes: 1000,
+    pauseFactor: 3,
+    maxBufferAgeMs: 10_000,
+  });
   const release = sink.hold();
   await kafka.current.deliver(0, [message(0, 'x'.repeat(1000))]); // 1000 bytes: flushes; that store hangs
   await waitFor(() => sink.calls.length === 1, 'the first store');
@@ -479,7 +528,17 @@ test('a message the decoder refuses goes to the dead-letter topic with reason, c
   assert.equal(call.rejected.length, 1);
   assert.deepEqual(
     { ...at(call.rejected, 0), failedAtMs: 0 },
-    { topic: TOPIC, partition: 2, offset: '1', key: Buffer.from('key-1'), value: Buffer.from('bad {"x":1}'), headers: { 'trace-id': Buffer.from('t-1') }, code: 'schema_mismatch', reason: 'missing field model_id', failedAtMs: 0 },
+    {
+      topic: TOPIC,
+      partition: 2,
+      offset: '1',
+      key: Buffer.from('key-1'),
+      value: Buffer.from('bad {"x":1}'),
+      headers: { 'trace-id': Buffer.from('t-1') },
+      code: 'schema_mismatch',
+      reason: 'missing field model_id',
+      failedAtMs: 0,
+    },
   );
   assert.deepEqual(journal, ['dead-letter 1', 'stored', 'commit events/2@3']);
 });
@@ -494,7 +553,10 @@ test('a decoder that throws makes a dead letter with code decode_error and the c
   assert.match(String(dead.headers?.[HEADERS.reason]), /unexpected token/);
   assert.equal(dead.headers?.[HEADERS.sourceOffset], '1');
   assert.deepEqual(at(sink.calls, 0).accepted, ['a', 'c']);
-  assert.deepEqual(at(sink.calls, 0).rejected.map((r) => [r.offset, r.code]), [['1', 'decode_error']]);
+  assert.deepEqual(
+    at(sink.calls, 0).rejected.map((r) => [r.offset, r.code]),
+    [['1', 'decode_error']],
+  );
   assert.deepEqual(at(kafka.current.commits, 0), [committed(0, '3')]);
 });
 
@@ -515,19 +577,29 @@ test('a dead letter is produced once although the sink fails twice before storin
 test('dead letters are sent in requests of at most deadLetterChunkBytes of values; a bigger message goes alone', async (t) => {
   const { kafka } = await start(t, { deadLetterChunkBytes: 100, maxBufferedMessages: 5 });
   const sizes = [40, 40, 40, 150, 30];
-  await kafka.current.deliver(0, sizes.map((size, i) => message(i, 'bad'.padEnd(size, '.'))));
+  await kafka.current.deliver(
+    0,
+    sizes.map((size, i) => message(i, 'bad'.padEnd(size, '.'))),
+  );
   await waitFor(() => kafka.current.commits.length === 1, 'the commit');
 
   const requests = kafka.producer.delivered.map((send) => send.messages.map((m) => (m.value as Buffer).length));
   assert.deepEqual(requests, [[40, 40], [40], [150], [30]]);
-  for (const values of requests) assert.ok(values.length === 1 || values.reduce((a, b) => a + b) <= 100, `request of ${values}`);
-  const offsets = kafka.producer.delivered.flatMap((send) => send.messages.map((m) => m.headers?.[HEADERS.sourceOffset]));
+  for (const values of requests)
+    assert.ok(values.length === 1 || values.reduce((a, b) => a + b) <= 100, `request of ${values}`);
+  const offsets = kafka.producer.delivered.flatMap((send) =>
+    send.messages.map((m) => m.headers?.[HEADERS.sourceOffset]),
+  );
   assert.deepEqual(offsets, ['0', '1', '2', '3', '4'], 'every dead letter once, in order');
 });
 
 test('a dead letter the broker refuses as MESSAGE_TOO_LARGE is re-sent cut to the chunk size, and the reason says so', async (t) => {
   const { kafka, sink } = await start(t, { deadLetterChunkBytes: 100, maxBufferedMessages: 1 });
-  kafka.producer.failures = [Object.assign(new Error('The request included a message larger than the max message size'), { type: 'MESSAGE_TOO_LARGE' })];
+  kafka.producer.failures = [
+    Object.assign(new Error('The request included a message larger than the max message size'), {
+      type: 'MESSAGE_TOO_LARGE',
+    }),
+  ];
   const value = 'bad'.padEnd(150, '.');
   await kafka.current.deliver(0, [message(7, value)]);
   await waitFor(() => kafka.current.commits.length === 1, 'the commit');
@@ -535,9 +607,16 @@ test('a dead letter the broker refuses as MESSAGE_TOO_LARGE is re-sent cut to th
   assert.equal(kafka.producer.attempts.length, 2);
   const dead = at(at(kafka.producer.delivered, 0).messages, 0);
   assert.deepEqual(dead.value, Buffer.from(value.slice(0, 100)));
-  assert.equal(dead.headers?.[HEADERS.reason], 'missing field model_id [value cut from 150 to 100 bytes for the dead-letter topic]');
+  assert.equal(
+    dead.headers?.[HEADERS.reason],
+    'missing field model_id [value cut from 150 to 100 bytes for the dead-letter topic]',
+  );
   assert.equal(dead.headers?.[HEADERS.sourceOffset], '7');
-  assert.deepEqual(at(sink.calls, 0).rejected.map((r) => r.value?.length), [150], 'the sink gets the whole value');
+  assert.deepEqual(
+    at(sink.calls, 0).rejected.map((r) => r.value?.length),
+    [150],
+    'the sink gets the whole value',
+  );
 });
 
 test('when the dead-letter topic stays unwritable, the batch is stored and committed after 3 attempts and the failure is reported', async (t) => {
@@ -549,7 +628,11 @@ test('when the dead-letter topic stays unwritable, the batch is stored and commi
   assert.equal(kafka.producer.attempts.length, 3);
   assert.equal(sink.calls.length, 1);
   assert.deepEqual(at(sink.calls, 0).accepted, ['a', 'c']);
-  assert.deepEqual(at(sink.calls, 0).rejected.map((r) => r.offset), ['1'], 'the sink keeps the record');
+  assert.deepEqual(
+    at(sink.calls, 0).rejected.map((r) => r.offset),
+    ['1'],
+    'the sink keeps the record',
+  );
   assert.deepEqual(observer.deadLetterProduceFailures, [1]);
   assert.deepEqual(at(kafka.current.commits, 0), [committed(0, '3')]);
 });
@@ -606,7 +689,10 @@ test('a consumer kafkajs gave up on (crash without restart) is replaced by a new
   first.crash(new Error('coordinator not available'), false);
   assert.deepEqual(observer.crashes, [false]);
 
-  await waitFor(() => observer.restarts === 1 && kafka.consumers.length === 2 && kafka.current.running, 'the new consumer to run');
+  await waitFor(
+    () => observer.restarts === 1 && kafka.consumers.length === 2 && kafka.current.running,
+    'the new consumer to run',
+  );
   assert.notEqual(kafka.current, first);
   assert.deepEqual(kafka.current.subscribedTo, [TOPIC]);
 
@@ -626,7 +712,11 @@ test('a crash kafkajs restarts itself does not make a new consumer', async (t) =
 });
 
 test('liveness fails when the consumer stays down longer than stuckAfterMs', async (t) => {
-  const { consumer, kafka, observer } = await start(t, { restartMaxMs: 20, stuckAfterMs: 50 }, (k) => (k.connectFailsFrom = 1));
+  const { consumer, kafka, observer } = await start(
+    t,
+    { restartMaxMs: 20, stuckAfterMs: 50 },
+    (k) => (k.connectFailsFrom = 1),
+  );
   kafka.current.joinGroup({ [TOPIC]: [0] });
   assert.equal(consumer.health().live, true);
   const crashedAt = Date.now();
@@ -680,7 +770,13 @@ test('stop() stops fetching, flushes what is buffered, commits it, then disconne
   await consumer.stop();
   assert.deepEqual(at(sink.calls, 0).accepted, ['v0', 'v1', 'v7']);
   assert.deepEqual(kafka.current.commits, [[committed(0, '2'), committed(1, '8')]]);
-  assert.deepEqual(journal, ['pause', 'stored', 'commit events/0@2 events/1@8', 'disconnect consumer', 'disconnect producer']);
+  assert.deepEqual(journal, [
+    'pause',
+    'stored',
+    'commit events/0@2 events/1@8',
+    'disconnect consumer',
+    'disconnect producer',
+  ]);
 });
 
 test('stop() during a store outage, while a batch is still in eachBatch, ends without an unhandled rejection', async (t) => {

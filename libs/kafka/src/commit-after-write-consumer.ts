@@ -127,20 +127,39 @@ async function until(work: Promise<unknown>, deadline: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
   try {
-    await Promise.race([work.then(() => undefined, () => undefined), late]);
+    await Promise.race([
+      work.then(
+        () => undefined,
+        () => undefined,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 function emptyBatch<T>(): Batch<T> {
-  return { accepted: [], sources: [], rejected: [], deadLettered: false, offsets: new Map(), count: 0, bytes: 0, since: 0 };
+  return {
+    accepted: [],
+    sources: [],
+    rejected: [],
+    deadLettered: false,
+    offsets: new Map(),
+    count: 0,
+    bytes: 0,
+    since: 0,
+  };
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 
 function isTooLarge(err: unknown): boolean {
-  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
+  for (
+    let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
+    e;
+    e = (e.cause ?? e.originalError) as typeof e
+  ) {
     if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
   }
   return false;
@@ -196,10 +215,16 @@ export class CommitAfterWriteConsumer<T> {
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.options.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     await this.runConsumer();
-    this.timer = setInterval(() => this.maybeFlushOnAge(), Math.max(20, Math.min(200, this.options.maxBufferAgeMs / 4)));
+    this.timer = setInterval(
+      () => this.maybeFlushOnAge(),
+      Math.max(20, Math.min(200, this.options.maxBufferAgeMs / 4)),
+    );
   }
 
   private consumerConfig(): ConsumerConfig {
@@ -224,9 +249,17 @@ export class CommitAfterWriteConsumer<T> {
       this.joined = true;
       this.downSince = undefined;
       this.restarts = 0;
-      this.assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p))));
-      const owned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => `${topic} [${partitions.join(',')}]`);
-      this.log.log(`joined group ${payload.groupId}: ${owned.join(', ') || 'no partitions'}`, { groupId: payload.groupId });
+      this.assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((p) => partitionKey(topic, p)),
+        ),
+      );
+      const owned = Object.entries(payload.memberAssignment).map(
+        ([topic, partitions]) => `${topic} [${partitions.join(',')}]`,
+      );
+      this.log.log(`joined group ${payload.groupId}: ${owned.join(', ') || 'no partitions'}`, {
+        groupId: payload.groupId,
+      });
       // kafkajs forgets a pause when the group is joined again: a full buffer must stay paused
       if (this.paused) consumer.pause(this.options.topics.map((topic) => ({ topic })));
     });
@@ -295,7 +328,9 @@ export class CommitAfterWriteConsumer<T> {
     }
     const live = liveReason === undefined;
     const ready = live && this.joined && this.storeHealthy;
-    const reason = liveReason ?? (ready ? undefined : (this.lastError ?? (this.joined ? 'stopping' : 'not yet joined to the consumer group')));
+    const reason =
+      liveReason ??
+      (ready ? undefined : (this.lastError ?? (this.joined ? 'stopping' : 'not yet joined to the consumer group')));
     return { live, ready, reason };
   }
 
@@ -303,7 +338,11 @@ export class CommitAfterWriteConsumer<T> {
     try {
       return this.options.decode(topic, message);
     } catch (err) {
-      return { ok: false, code: 'decode_error', reason: `the decoder failed: ${String((err as Error)?.message ?? err)}` };
+      return {
+        ok: false,
+        code: 'decode_error',
+        reason: `the decoder failed: ${String((err as Error)?.message ?? err)}`,
+      };
     }
   }
 
@@ -319,7 +358,14 @@ export class CommitAfterWriteConsumer<T> {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
         const result = this.decode(topic, message);
-        const source: SourceMessage = { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} };
+        const source: SourceMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+        };
         if (result.ok) {
           pending.accepted.push(result.value);
           pending.sources.push(source);
@@ -338,7 +384,8 @@ export class CommitAfterWriteConsumer<T> {
       observer?.lag?.(topic, partition, Number(batch.offsetLag()));
       observer?.buffered?.(this.pending.count, this.pending.bytes);
       // flush in the background while fetching goes on; pause only when stores fall behind
-      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) this.kickInBackground();
+      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes)
+        this.kickInBackground();
       if (this.overFull()) this.pause();
       await heartbeat().catch(() => undefined); // a rebalance in progress: the next batch will tell
     } finally {
@@ -377,7 +424,8 @@ export class CommitAfterWriteConsumer<T> {
       this.options.observer?.buffered?.(this.pending.count, this.pending.bytes);
       if (this.stopping) return;
       if (this.paused && this.storeHealthy && !this.overFull()) this.resume();
-      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes) this.kickInBackground();
+      if (this.pending.count >= this.options.maxBufferedMessages || this.pending.bytes >= this.flushBytes)
+        this.kickInBackground();
     });
     return this.flushing;
   }
@@ -401,14 +449,20 @@ export class CommitAfterWriteConsumer<T> {
         }
         batch.deadLettered = true;
         const refusals = (await this.options.sink.store(batch.accepted, batch.rejected)) ?? [];
-        observer?.stored?.(batch.accepted.length - refusals.length, batch.rejected.length, Number(process.hrtime.bigint() - started) / 1e9);
+        observer?.stored?.(
+          batch.accepted.length - refusals.length,
+          batch.rejected.length,
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
         if (refusals.length === 0) break;
         // the rest of the batch is stored: dead-letter the refused values, then record them
         const failedAtMs = Date.now();
         batch.rejected = refusals.flatMap(({ index, reason }) => {
           const source = batch.sources[index];
           if (source) return [{ ...source, code: 'store_refused', reason, failedAtMs }];
-          this.log.error(`the store refused value ${index} of ${batch.sources.length}, which it was not given; ignored`);
+          this.log.error(
+            `the store refused value ${index} of ${batch.sources.length}, which it was not given; ignored`,
+          );
           return [];
         });
         batch.accepted = [];
@@ -418,17 +472,25 @@ export class CommitAfterWriteConsumer<T> {
         for (const r of batch.rejected) observer?.deadLettered?.(r.topic, r.code);
         this.log.warn(`${refusals.length} messages refused by the store for their content; dead-lettering them`);
         for (const r of batch.rejected.slice(0, 10)) {
-          this.log.warn(`store refused a message: ${r.reason}`, { topic: r.topic, partition: r.partition, offset: r.offset });
+          this.log.warn(`store refused a message: ${r.reason}`, {
+            topic: r.topic,
+            partition: r.partition,
+            offset: r.offset,
+          });
         }
       } catch (err) {
         attempt++;
         this.storeHealthy = false;
         this.lastError = (err as Error).message;
         observer?.storeFailed?.(err as Error, attempt);
-        this.log.warn(`store of ${batch.count} messages failed (attempt ${attempt}), retrying in ${delay} ms: ${this.lastError}`);
+        this.log.warn(
+          `store of ${batch.count} messages failed (attempt ${attempt}), retrying in ${delay} ms: ${this.lastError}`,
+        );
         this.pause();
         if (Date.now() + delay > this.stopDeadline) {
-          throw new Error(`gave up storing ${batch.count} messages before shutdown; they were not committed and will be redelivered`);
+          throw new Error(
+            `gave up storing ${batch.count} messages before shutdown; they were not committed and will be redelivered`,
+          );
         }
         await sleep(delay);
         delay = Math.min(retryMaxMs, delay * 2);
@@ -472,7 +534,10 @@ export class CommitAfterWriteConsumer<T> {
       }
     } catch (err) {
       this.lastCommitFailureMs = Date.now();
-      this.log.warn(`offset commit failed, will retry: ${(err as Error).message}`, { groupId: this.options.groupId, offsets });
+      this.log.warn(`offset commit failed, will retry: ${(err as Error).message}`, {
+        groupId: this.options.groupId,
+        offsets,
+      });
     }
   }
 
@@ -501,19 +566,33 @@ export class CommitAfterWriteConsumer<T> {
     } catch (err) {
       if (!lastAttempt) throw err;
       this.options.observer?.deadLetterProduceFailed?.(rejected.length);
-      this.log.error(`could not write ${rejected.length} dead letters to ${this.options.deadLetterTopic} (${(err as Error).message}); they are recorded in the store only`);
+      this.log.error(
+        `could not write ${rejected.length} dead letters to ${this.options.deadLetterTopic} (${(err as Error).message}); they are recorded in the store only`,
+      );
     }
   }
 
   private async produceDeadLetters(chunk: RejectedMessage[], chunkBytes: number): Promise<void> {
-    const send = (messages: Message[]) => this.producer!.send({ topic: this.options.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages });
+    const send = (messages: Message[]) =>
+      this.producer!.send({
+        topic: this.options.deadLetterTopic,
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        messages,
+      });
     try {
       await send(chunk.map((r) => this.deadLetterMessage(r)));
     } catch (err) {
       if (!isTooLarge(err) || chunk.length !== 1) throw err;
       const r = chunk[0]!;
       const size = r.value?.length ?? 0;
-      await send([this.deadLetterMessage({ ...r, value: r.value?.subarray(0, chunkBytes) ?? null, reason: `${r.reason} [value cut from ${size} to ${chunkBytes} bytes for the dead-letter topic]` })]);
+      await send([
+        this.deadLetterMessage({
+          ...r,
+          value: r.value?.subarray(0, chunkBytes) ?? null,
+          reason: `${r.reason} [value cut from ${size} to ${chunkBytes} bytes for the dead-letter topic]`,
+        }),
+      ]);
     }
   }
 
@@ -568,7 +647,9 @@ export class CommitAfterWriteConsumer<T> {
     );
     await until(flushed, this.stopDeadline);
     if (this.flushing || this.pending.count > 0) {
-      this.log.error(`shutdown deadline reached with ${this.pending.count} messages unstored; they were not committed and will be redelivered`);
+      this.log.error(
+        `shutdown deadline reached with ${this.pending.count} messages unstored; they were not committed and will be redelivered`,
+      );
     }
     const disconnects = Promise.all([
       this.consumer?.disconnect().catch((err: Error) => this.log.warn(`consumer disconnect: ${err.message}`)),

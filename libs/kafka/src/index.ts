@@ -1,6 +1,14 @@
 // Public API of @driftwatch/kafka: our thin wrapper over kafkajs (every codec, topics, security),
 // the commit-after-write consumer and dead-letter replay. What other packages use, nothing more.
-export { consoleLog, createKafka, describeKafka, ensureTopics, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from './kafka';
+export {
+  consoleLog,
+  createKafka,
+  describeKafka,
+  ensureTopics,
+  kafkaSettingsFromEnv,
+  type KafkaSettings,
+  type LogSink,
+} from './kafka';
 export {
   CommitAfterWriteConsumer,
   type ConsumerObserver,

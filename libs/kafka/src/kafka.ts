@@ -16,8 +16,18 @@ export function kafkaSettingsFromEnv(env: Env = process.env, clientId = 'driftwa
   const read = new EnvReader(env);
   return {
     brokers: read.hostPorts('KAFKA_BROKERS', 'localhost:9092'),
-    clientId: read.string('KAFKA_CLIENT_ID', clientId, /^[A-Za-z0-9_.-]{1,100}$/, 'a client id matching [A-Za-z0-9_.-]{1,100}'),
-    topicPrefix: read.string('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_RE, `a topic prefix matching ${TOPIC_PREFIX_CHARS}`),
+    clientId: read.string(
+      'KAFKA_CLIENT_ID',
+      clientId,
+      /^[A-Za-z0-9_.-]{1,100}$/,
+      'a client id matching [A-Za-z0-9_.-]{1,100}',
+    ),
+    topicPrefix: read.string(
+      'TOPIC_PREFIX',
+      DEFAULT_TOPIC_PREFIX,
+      TOPIC_PREFIX_RE,
+      `a topic prefix matching ${TOPIC_PREFIX_CHARS}`,
+    ),
     topicPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 6, { min: 1, max: 1000 }),
     ...kafkaSecurityFromEnv(env),
   };
@@ -65,7 +75,12 @@ export function createKafka(settings: KafkaSettings, log: LogSink = consoleLog):
 }
 
 /** Creates the topics that do not exist yet (idempotent; safe with several replicas starting); replication follows the broker default. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number, configEntries: ITopicConfig['configEntries'] = []): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions: number,
+  configEntries: ITopicConfig['configEntries'] = [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

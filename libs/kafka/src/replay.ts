@@ -69,7 +69,8 @@ export async function replayDeadLetters(
             if (filter.untilMs !== undefined && !(failedAt < filter.untilMs)) continue;
             const original: IHeaders = {};
             const ours = new Set<string>(Object.values(h));
-            for (const [name, value] of Object.entries(m.headers ?? {})) if (!ours.has(name) && value !== undefined) original[name] = value;
+            for (const [name, value] of Object.entries(m.headers ?? {}))
+              if (!ours.has(name) && value !== undefined) original[name] = value;
             original['dw-replayed-from'] = `${deadLetterTopic}/${batch.partition}/${m.offset}`;
             const list = out.get(source) ?? [];
             list.push({ key: m.key, value: m.value, headers: original });

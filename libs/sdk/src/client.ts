@@ -86,7 +86,11 @@ interface Queued {
 
 /** The broker refused a request as too large (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE). */
 function isTooLarge(err: unknown): boolean {
-  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
+  for (
+    let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
+    e;
+    e = (e.cause ?? e.originalError) as typeof e
+  ) {
     if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
   }
   return false;
@@ -204,7 +208,11 @@ export class DriftwatchClient {
     const value = JSON.stringify(wire);
     const bytes = Buffer.byteLength(value);
     if (bytes > LIMITS.maxMessageBytes) {
-      throw new DriftwatchValidationError(kind, 'oversize', `event is ${bytes} bytes, at most ${LIMITS.maxMessageBytes} allowed`);
+      throw new DriftwatchValidationError(
+        kind,
+        'oversize',
+        `event is ${bytes} bytes, at most ${LIMITS.maxMessageBytes} allowed`,
+      );
     }
     if (this.buffered >= this.maxBuffered) throw new DriftwatchBufferFullError(this.buffered);
     const topic = this.topics[kind];
@@ -238,7 +246,8 @@ export class DriftwatchClient {
     const limit = this.batchBytes.get(topic) ?? this.maxBatchBytes;
     let bytes = 0;
     let n = 0;
-    while (n < queue.length && n < this.batchSize && (n === 0 || bytes + queue[n]!.bytes <= limit)) bytes += queue[n++]!.bytes;
+    while (n < queue.length && n < this.batchSize && (n === 0 || bytes + queue[n]!.bytes <= limit))
+      bytes += queue[n++]!.bytes;
     return n;
   }
 
@@ -256,11 +265,22 @@ export class DriftwatchClient {
         // one event the broker will never take (its limit is below ours): say so, do not retry forever
         this.buffered--;
         this.droppedEvents++;
-        this.log.error(`driftwatch: the broker refused one ${topic} event of ${batch[0]!.bytes} bytes as too large; dropped it: ${this.lastError.message}`);
+        this.log.error(
+          `driftwatch: the broker refused one ${topic} event of ${batch[0]!.bytes} bytes as too large; dropped it: ${this.lastError.message}`,
+        );
       } else {
         if (isTooLarge(err)) {
           const limit = this.batchBytes.get(topic) ?? this.maxBatchBytes;
-          this.batchBytes.set(topic, Math.max(1, Math.min(limit, batch.reduce((sum, q) => sum + q.bytes, 0)) >> 1));
+          this.batchBytes.set(
+            topic,
+            Math.max(
+              1,
+              Math.min(
+                limit,
+                batch.reduce((sum, q) => sum + q.bytes, 0),
+              ) >> 1,
+            ),
+          );
         } else {
           await sleep(500); // kafkajs already retried: the cluster is unreachable for now
         }
@@ -276,7 +296,10 @@ export class DriftwatchClient {
 
   private connect(): Promise<void> {
     if (!this.connecting) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      this.producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       this.connecting = this.producer.connect().catch((err: Error) => {
         this.connecting = undefined;
         throw err;
@@ -306,7 +329,12 @@ export class DriftwatchClient {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`flush timed out with ${this.buffered} unsent events${this.lastError ? `: ${this.lastError.message}` : ''}`)),
+        () =>
+          reject(
+            new Error(
+              `flush timed out with ${this.buffered} unsent events${this.lastError ? `: ${this.lastError.message}` : ''}`,
+            ),
+          ),
         timeoutMs,
       );
     });

@@ -2,7 +2,11 @@ import type { RejectCode } from '@driftwatch/contracts';
 
 /** A log call with an event that would be refused: thrown in the caller, nothing is sent. */
 export class DriftwatchValidationError extends Error {
-  constructor(readonly kind: string, readonly code: RejectCode, readonly reason: string) {
+  constructor(
+    readonly kind: string,
+    readonly code: RejectCode,
+    readonly reason: string,
+  ) {
     super(`invalid ${kind} event (${code}): ${reason}`);
     this.name = 'DriftwatchValidationError';
   }

@@ -28,7 +28,11 @@ export function binCounts(edges: ArrayLike<number>, values: ArrayLike<number>): 
   requireAscending(edges, 'edges');
   for (let i = 1; i < edges.length; i++) {
     if (edges[i] === edges[i - 1]) {
-      throw new StatsInputError('INVALID_PARAMETER', 'edges', `element ${i} repeats ${edges[i]}; edges must be strictly increasing`);
+      throw new StatsInputError(
+        'INVALID_PARAMETER',
+        'edges',
+        `element ${i} repeats ${edges[i]}; edges must be strictly increasing`,
+      );
     }
   }
   requireFiniteSample(values, 'values');

@@ -22,7 +22,11 @@ import { StatsInputError } from './statsInputError';
  */
 export function chiSquareSf(x: number, dof: number): number {
   if (!Number.isFinite(x) || !Number.isFinite(dof)) {
-    throw new StatsInputError('NON_FINITE', Number.isFinite(x) ? 'dof' : 'x', `is ${Number.isFinite(x) ? dof : x}; expected a finite number`);
+    throw new StatsInputError(
+      'NON_FINITE',
+      Number.isFinite(x) ? 'dof' : 'x',
+      `is ${Number.isFinite(x) ? dof : x}; expected a finite number`,
+    );
   }
   if (!(dof > 0)) {
     throw new StatsInputError('INVALID_PARAMETER', 'dof', `is ${dof}; expected dof > 0`);

@@ -24,7 +24,10 @@ test('chiSquareTest doc-comment example', () => {
 });
 
 test('chiSquareTest does not depend on key order', () => {
-  assert.deepEqual(chiSquareTest({ a: 1, b: 5, c: 9 }, { c: 4, a: 7, b: 2 }), chiSquareTest({ c: 9, b: 5, a: 1 }, { a: 7, b: 2, c: 4 }));
+  assert.deepEqual(
+    chiSquareTest({ a: 1, b: 5, c: 9 }, { c: 4, a: 7, b: 2 }),
+    chiSquareTest({ c: 9, b: 5, a: 1 }, { a: 7, b: 2, c: 4 }),
+  );
 });
 
 test('chiSquareTest rejects bad counts with StatsInputError', () => {
@@ -37,6 +40,9 @@ test('chiSquareTest rejects bad counts with StatsInputError', () => {
     [{ a: 4 }, {}, 'ZERO_TOTAL'],
   ];
   for (const [reference, current, code] of bad) {
-    assert.throws(() => chiSquareTest(reference, current), (e: unknown) => e instanceof StatsInputError && e.code === code);
+    assert.throws(
+      () => chiSquareTest(reference, current),
+      (e: unknown) => e instanceof StatsInputError && e.code === code,
+    );
   }
 });

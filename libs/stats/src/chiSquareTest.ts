@@ -84,7 +84,11 @@ function countOf(counts: Record<string, number>, category: string, argument: str
   }
   const value = counts[category];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new StatsInputError('NON_FINITE', argument, `count of "${category}" is ${String(value)}; expected a finite number`);
+    throw new StatsInputError(
+      'NON_FINITE',
+      argument,
+      `count of "${category}" is ${String(value)}; expected a finite number`,
+    );
   }
   if (value < 0) {
     throw new StatsInputError('NEGATIVE_COUNT', argument, `count of "${category}" is ${value}; counts must be >= 0`);

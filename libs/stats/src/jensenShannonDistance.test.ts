@@ -9,16 +9,26 @@ const fixtures = loadScipyFixtures();
 
 test('jensenShannonDistance matches the exact value (50-digit mpmath)', () => {
   for (const c of fixtures.jensenShannonDistance) {
-    assertClose(jensenShannonDistance(c.p, c.q, c.base), c.distanceExact, { rel: 1e-13, abs: 1e-16 }, JSON.stringify(c));
+    assertClose(
+      jensenShannonDistance(c.p, c.q, c.base),
+      c.distanceExact,
+      { rel: 1e-13, abs: 1e-16 },
+      JSON.stringify(c),
+    );
   }
 });
 
-test('jensenShannonDistance agrees with scipy up to scipy\'s own rounding error', () => {
+test("jensenShannonDistance agrees with scipy up to scipy's own rounding error", () => {
   // scipy sums signed terms that cancel when p is close to q (2e-7 relative
   // error on p = [1,2,3], q = [1.0001,2,3]); elsewhere both agree to 1e-13.
   for (const c of fixtures.jensenShannonDistance) {
     const scipyError = Math.abs(c.distance - c.distanceExact);
-    assertClose(jensenShannonDistance(c.p, c.q, c.base), c.distance, { rel: 1e-13, abs: 2 * scipyError + 1e-16 }, JSON.stringify(c));
+    assertClose(
+      jensenShannonDistance(c.p, c.q, c.base),
+      c.distance,
+      { rel: 1e-13, abs: 2 * scipyError + 1e-16 },
+      JSON.stringify(c),
+    );
   }
 });
 

@@ -6,7 +6,13 @@ import { ks2samp } from './ks2samp';
 import { ks2sampSorted } from './ks2sampSorted';
 import { kstwoSf } from './kstwoSf';
 
-const uniform = (seed: number, n: number, offset: number): SampleRecipe => ({ seed, n, kind: 'uniform', offset, scale: 1 });
+const uniform = (seed: number, n: number, offset: number): SampleRecipe => ({
+  seed,
+  n,
+  kind: 'uniform',
+  offset,
+  scale: 1,
+});
 
 const cases: Array<[string, SampleRecipe, SampleRecipe]> = [
   ['10000 vs 10000, same distribution (exact, equal n)', uniform(1, 10000, 0), uniform(2, 10000, 0)],
@@ -59,5 +65,8 @@ const kstwoCalls: Array<[number, number]> = [
 for (const [n, d] of kstwoCalls) {
   const sf = kstwoSf(d, n);
   const perCall = millis(() => kstwoSf(d, n), 200);
-  console.log(`kstwoSf(${d}, ${n})`.padEnd(32) + ` n d^2=${(n * d * d).toFixed(2).padStart(6)} sf=${sf.toPrecision(6).padEnd(12)} ${(perCall * 1000).toFixed(1)} us per call`);
+  console.log(
+    `kstwoSf(${d}, ${n})`.padEnd(32) +
+      ` n d^2=${(n * d * d).toFixed(2).padStart(6)} sf=${sf.toPrecision(6).padEnd(12)} ${(perCall * 1000).toFixed(1)} us per call`,
+  );
 }

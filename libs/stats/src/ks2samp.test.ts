@@ -48,7 +48,10 @@ test('ks2samp is symmetric and does not modify its inputs', () => {
 });
 
 test('ks2samp doc-comment example', () => {
-  assert.deepEqual(ks2samp([0.1, 0.5, 0.9, 1.3], [0.4, 0.8, 1.2, 1.6, 2.0]), { statistic: 0.4, pValue: 0.7460317460317459 });
+  assert.deepEqual(ks2samp([0.1, 0.5, 0.9, 1.3], [0.4, 0.8, 1.2, 1.6, 2.0]), {
+    statistic: 0.4,
+    pValue: 0.7460317460317459,
+  });
   assert.deepEqual(ks2sampSorted([1, 2, 3], [4, 5, 6]), { statistic: 1, pValue: 0.09999999999999999 });
 });
 
@@ -75,7 +78,10 @@ test('ks2samp rejects empty and non-finite samples with StatsInputError', () => 
     [[-Infinity], [1], 'NON_FINITE'],
   ];
   for (const [a, b, code] of cases) {
-    assert.throws(() => ks2samp(a, b), (e: unknown) => e instanceof StatsInputError && e.code === code);
+    assert.throws(
+      () => ks2samp(a, b),
+      (e: unknown) => e instanceof StatsInputError && e.code === code,
+    );
   }
 });
 

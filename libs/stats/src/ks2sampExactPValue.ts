@@ -25,7 +25,11 @@ import { ksProbOutsideSquare } from './ksProbOutsideSquare';
  * @example
  * ks2sampExactPValue(5, 5, 1);   // { success: true, statistic: 1, pValue: 0.007936507936507936 }
  */
-export function ks2sampExactPValue(n1: number, n2: number, d: number): { success: boolean; statistic: number; pValue: number } {
+export function ks2sampExactPValue(
+  n1: number,
+  n2: number,
+  d: number,
+): { success: boolean; statistic: number; pValue: number } {
   const g = gcd(n1, n2);
   const lcm = (n1 / g) * n2;
   const h = Math.round(d * lcm);

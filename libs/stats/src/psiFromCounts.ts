@@ -29,7 +29,11 @@ import { StatsInputError } from './statsInputError';
  * psiFromCounts([50, 50], [25, 75]);
  * // = (0.25-0.5)*ln(0.5) + (0.75-0.5)*ln(1.5) = 0.27465307216702745
  */
-export function psiFromCounts(referenceCounts: ArrayLike<number>, currentCounts: ArrayLike<number>, epsilon = 1e-4): number {
+export function psiFromCounts(
+  referenceCounts: ArrayLike<number>,
+  currentCounts: ArrayLike<number>,
+  epsilon = 1e-4,
+): number {
   if (!(Number.isFinite(epsilon) && epsilon > 0)) {
     throw new StatsInputError('INVALID_PARAMETER', 'epsilon', `is ${epsilon}; expected a finite number > 0`);
   }

@@ -16,7 +16,11 @@ import { StatsInputError } from './statsInputError';
 export function requireAscending(values: ArrayLike<number>, argument: string): void {
   for (let i = 1; i < values.length; i++) {
     if (values[i]! < values[i - 1]!) {
-      throw new StatsInputError('NOT_SORTED', argument, `element ${i} (${values[i]}) is less than element ${i - 1} (${values[i - 1]}); sort ascending first`);
+      throw new StatsInputError(
+        'NOT_SORTED',
+        argument,
+        `element ${i} (${values[i]}) is less than element ${i - 1} (${values[i - 1]}); sort ascending first`,
+      );
     }
   }
 }

@@ -95,7 +95,8 @@ export function smirnovSf(n: number, d: number): number {
   }
   const nUpperTerms = n - n1mxceil + 1;
   const useUpperSum =
-    (nUpperTerms <= 1 && x < 0.5) || (n >= SM_UPPERSUM_MIN_N && nUpperTerms <= SM_UPPER_MAX_TERMS && x <= 0.5 / Math.sqrt(n));
+    (nUpperTerms <= 1 && x < 0.5) ||
+    (n >= SM_UPPERSUM_MIN_N && nUpperTerms <= SM_UPPER_MAX_TERMS && x <= 0.5 / Math.sqrt(n));
   if (!useUpperSum && n > SAMPLED_MIN_N) {
     return clamp01(smirnovSfSampled(n, x, n1mxfl));
   }
@@ -155,7 +156,12 @@ function modNX(n: number, x: number): { alpha: number; nxFloor: number } {
 }
 
 /** C(n, j+1) from C(n, j), kept as a mantissa in [0.5, 1) and a binary exponent. */
-function updateBinomial(cMan: DoubleDouble, cExpt: number, n: number, j: number): { cMan: DoubleDouble; cExpt: number } {
+function updateBinomial(
+  cMan: DoubleDouble,
+  cExpt: number,
+  n: number,
+  j: number,
+): { cMan: DoubleDouble; cExpt: number } {
   const rat = DoubleDouble.of(n - j).div(j + 1.0);
   const [man, e] = cMan.mul(rat).frexp();
   return { cMan: man, cExpt: cExpt + e };
@@ -244,7 +250,9 @@ function pow4D(a: number, b: number, c: number, d: number, m: number): DoubleDou
 
 /** One term A_v = C(n, v) (1 - x - v/n)^(n-v) (x + v/n)^(v-1). */
 function computeAv(n: number, x: number, v: number, cMan: DoubleDouble, cExpt: number): DoubleDouble {
-  const t2x = DoubleDouble.of(n - v).div(n).sub(x);
+  const t2x = DoubleDouble.of(n - v)
+    .div(n)
+    .sub(x);
   const [t2, t2E] = pow2ScaledD(t2x, n - v);
   const t1x = DoubleDouble.of(v).div(n).add(x);
   const [t1, t1E] = pow2ScaledD(t1x, v - 1);

@@ -6,7 +6,7 @@ const LN2_LO = 2.3190468138462996e-17;
 const HALF_LOG_2PI_HI = 0.9189385332046728;
 const HALF_LOG_2PI_LO = -3.8782941580672414e-17;
 // ln 2 split so that m * LN2_EXACT_HI is exact for |m| < 2^20 (fdlibm ln2_hi / ln2_lo).
-const LN2_EXACT_HI = 6.93147180369123816490e-1;
+const LN2_EXACT_HI = 6.9314718036912381649e-1;
 const LN2_EXACT_LO = 1.90821492927058770002e-10;
 // Terms below e^-60 of the largest are left out: even 10^6 of them are < 1e-20 of the sum.
 const CUTOFF = 60;

@@ -20,8 +20,22 @@ test('every sample-based function applies the same rule to empty and non-finite 
     ['quantileBinEdges', (x) => stats.quantileBinEdges(x)],
     ['psi', (x) => stats.psi(x, [1, 2])],
     ['wassersteinDistance', (x) => stats.wassersteinDistance(x, [1, 2])],
-    ['jensenShannonDistance', (x) => stats.jensenShannonDistance(x, x.map(() => 1))],
-    ['psiFromCounts', (x) => stats.psiFromCounts(x, x.map(() => 1))],
+    [
+      'jensenShannonDistance',
+      (x) =>
+        stats.jensenShannonDistance(
+          x,
+          x.map(() => 1),
+        ),
+    ],
+    [
+      'psiFromCounts',
+      (x) =>
+        stats.psiFromCounts(
+          x,
+          x.map(() => 1),
+        ),
+    ],
   ];
   for (const [name, call] of sampleFunctions) {
     for (const [input, code] of [

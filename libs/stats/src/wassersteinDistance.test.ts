@@ -9,7 +9,12 @@ const fixtures = loadScipyFixtures();
 
 test('wassersteinDistance matches scipy.stats.wasserstein_distance', () => {
   for (const c of fixtures.wassersteinDistance) {
-    assertClose(wassersteinDistance(c.u, c.v, c.uWeights, c.vWeights), c.distance, { rel: 1e-13, abs: 1e-15 }, JSON.stringify(c).slice(0, 80));
+    assertClose(
+      wassersteinDistance(c.u, c.v, c.uWeights, c.vWeights),
+      c.distance,
+      { rel: 1e-13, abs: 1e-15 },
+      JSON.stringify(c).slice(0, 80),
+    );
   }
 });
 

@@ -71,7 +71,11 @@ function sortedCumulative(
     return { values: Float64Array.from(values).sort(), cdf: (k) => k / n };
   }
   if (weights.length !== n) {
-    throw new StatsInputError('LENGTH_MISMATCH', weightsArgument, `has ${weights.length} elements but its values have ${n}`);
+    throw new StatsInputError(
+      'LENGTH_MISMATCH',
+      weightsArgument,
+      `has ${weights.length} elements but its values have ${n}`,
+    );
   }
   requireCounts(weights, weightsArgument);
   const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a]! - values[b]! || a - b);

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
  * Asserts |actual - expected| <= max(abs, rel * |expected|). Exact equality
  * (including both infinite or both 0) always passes.
  */
-export function assertClose(actual: number, expected: number, tolerance: { rel?: number; abs?: number }, label = ''): void {
+export function assertClose(
+  actual: number,
+  expected: number,
+  tolerance: { rel?: number; abs?: number },
+  label = '',
+): void {
   if (actual === expected) return;
   const allowed = Math.max(tolerance.abs ?? 0, (tolerance.rel ?? 0) * Math.abs(expected));
   const diff = Math.abs(actual - expected);

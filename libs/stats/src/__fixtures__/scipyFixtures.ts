@@ -52,7 +52,13 @@ export interface ScipyFixtures {
     currentCounts: number[];
     psi: number;
   }>;
-  psiFromCounts: Array<{ name: string; referenceCounts: number[]; currentCounts: number[]; epsilon?: number; psi: number }>;
+  psiFromCounts: Array<{
+    name: string;
+    referenceCounts: number[];
+    currentCounts: number[];
+    epsilon?: number;
+    psi: number;
+  }>;
   quantile: Array<{ values: number[]; p: number[]; quantiles: number[] }>;
   jensenShannonDistance: Array<{ p: number[]; q: number[]; base?: number; distance: number; distanceExact: number }>;
   wassersteinDistance: Array<{ u: number[]; v: number[]; uWeights?: number[]; vWeights?: number[]; distance: number }>;
@@ -93,7 +99,8 @@ export function expandRecipe(recipe: SampleRecipe): number[] {
   for (let i = 0; i < recipe.n; i++) {
     state = (state * 48271) % modulus;
     const u = state / modulus;
-    out[i] = recipe.kind === 'uniform' ? recipe.offset + recipe.scale! * u : recipe.offset + Math.floor(u * recipe.levels!);
+    out[i] =
+      recipe.kind === 'uniform' ? recipe.offset + recipe.scale! * u : recipe.offset + Math.floor(u * recipe.levels!);
   }
   return out;
 }
