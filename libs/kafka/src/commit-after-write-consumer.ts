@@ -10,7 +10,7 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import { consoleLog, type LogSink } from './kafka';
+import { consoleLog, refusedAsTooLarge, type LogSink } from './kafka';
 
 /** What a decoder makes of one message: a value to store, or a refusal with its reason. */
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; code: string; reason: string };
@@ -153,17 +153,6 @@ function emptyBatch<T>(): Batch<T> {
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}\0${partition}`;
-
-function isTooLarge(err: unknown): boolean {
-  for (
-    let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
-    e;
-    e = (e.cause ?? e.originalError) as typeof e
-  ) {
-    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
-  }
-  return false;
-}
 
 const DEAD_LETTER_ATTEMPTS = 3;
 
@@ -583,7 +572,7 @@ export class CommitAfterWriteConsumer<T> {
     try {
       await send(chunk.map((r) => this.deadLetterMessage(r)));
     } catch (err) {
-      if (!isTooLarge(err) || chunk.length !== 1) throw err;
+      if (!refusedAsTooLarge(err) || chunk.length !== 1) throw err;
       const r = chunk[0]!;
       const size = r.value?.length ?? 0;
       await send([

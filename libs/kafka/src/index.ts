@@ -6,6 +6,7 @@ export {
   describeKafka,
   ensureTopics,
   kafkaSettingsFromEnv,
+  refusedAsTooLarge,
   type KafkaSettings,
   type LogSink,
 } from './kafka';

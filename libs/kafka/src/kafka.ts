@@ -96,3 +96,15 @@ export async function ensureTopics(
     await admin.disconnect();
   }
 }
+
+/** The broker refused a produce request as too large (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE), however kafkajs wrapped it. */
+export function refusedAsTooLarge(err: unknown): boolean {
+  for (
+    let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
+    e;
+    e = (e.cause ?? e.originalError) as typeof e
+  ) {
+    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return false;
+}

@@ -10,7 +10,14 @@ import {
   type SkewLimits,
   type TopicNames,
 } from '@driftwatch/contracts';
-import { consoleLog, createKafka, kafkaSettingsFromEnv, type KafkaSettings, type LogSink } from '@driftwatch/kafka';
+import {
+  consoleLog,
+  createKafka,
+  kafkaSettingsFromEnv,
+  refusedAsTooLarge,
+  type KafkaSettings,
+  type LogSink,
+} from '@driftwatch/kafka';
 import { DriftwatchBufferFullError, DriftwatchValidationError } from './errors';
 
 type TimestampInput = Date | string | number;
@@ -82,18 +89,6 @@ interface Queued {
   key: string;
   value: string;
   bytes: number;
-}
-
-/** The broker refused a request as too large (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE). */
-function isTooLarge(err: unknown): boolean {
-  for (
-    let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
-    e;
-    e = (e.cause ?? e.originalError) as typeof e
-  ) {
-    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
-  }
-  return false;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -261,7 +256,7 @@ export class DriftwatchClient {
       this.lastError = undefined;
     } catch (err) {
       this.lastError = err as Error;
-      if (isTooLarge(err) && batch.length === 1) {
+      if (refusedAsTooLarge(err) && batch.length === 1) {
         // one event the broker will never take (its limit is below ours): say so, do not retry forever
         this.buffered--;
         this.droppedEvents++;
@@ -269,7 +264,7 @@ export class DriftwatchClient {
           `driftwatch: the broker refused one ${topic} event of ${batch[0]!.bytes} bytes as too large; dropped it: ${this.lastError.message}`,
         );
       } else {
-        if (isTooLarge(err)) {
+        if (refusedAsTooLarge(err)) {
           const limit = this.batchBytes.get(topic) ?? this.maxBatchBytes;
           this.batchBytes.set(
             topic,
