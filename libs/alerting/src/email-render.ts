@@ -57,7 +57,8 @@ function headlineOf(n: Notification): string {
 }
 
 function alertsNoun(alerts: AlertNotice[]): string {
-  return alerts.length === 1 ? alerts[0].rule : `${alerts.length} alerts`;
+  const [only] = alerts;
+  return alerts.length === 1 && only !== undefined ? only.rule : `${alerts.length} alerts`;
 }
 
 function reportOf(n: Notification): Report {
@@ -164,7 +165,8 @@ function htmlTable({ columns, rows }: Table): string {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  // The pattern matches only the keys of HTML_ESCAPES, so the fallback is never taken.
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /** ISO UTC; a corrupt timestamp is shown as it is instead of failing the whole email. */

@@ -120,12 +120,19 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return [field ?? []].flat().flatMap((group) => group.value.map((a) => a.address ?? ''));
 }
 
+/** Group 1 of a match whose pattern always captures it. */
+function group1(match: RegExpMatchArray): string {
+  const text = match[1];
+  assert.ok(text !== undefined, `no group 1 in ${JSON.stringify(match[0])}`);
+  return text;
+}
+
 /** Rows of the metric tables of an HTML part, each row as its cells. */
 function metricRows(html: string): string[][] {
   const tables = html.match(/<table class="metrics"[\s\S]*?<\/table>/g) ?? [];
   return tables.flatMap((table) =>
     [...table.replace(/<thead>[\s\S]*?<\/thead>/, '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-      [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]),
+      [...group1(row).matchAll(/<td>(.*?)<\/td>/g)].map(group1),
     ),
   );
 }
@@ -137,7 +144,9 @@ test('an alert email arrives once, addressed to the list, with both parts listin
   assert.deepEqual(await channel.send(twoAlerts), { ok: true, retryable: false });
 
   assert.equal(received.length, 1);
-  const [{ mail, rcptTo }] = received;
+  const [first] = received;
+  assert.ok(first);
+  const { mail, rcptTo } = first;
   assert.deepEqual(rcptTo, ['ana@example.com', 'ben@example.com']);
   assert.equal(mail.subject, '[driftwatch] FIRING: 2 alerts for model fraud-detector (critical)');
   assert.deepEqual(mail.from?.value, [{ address: 'alerts@example.com', name: 'driftwatch alerts' }]);
@@ -193,8 +202,10 @@ test('a resolved notification arrives as RESOLVED', async (t) => {
   const { received, transport } = await smtpFixture(t);
   const resolved = notification([alert({ state: 'resolved' })], { id: 'ntf_2' });
   assert.equal((await new EmailChannel('risk-team', ['ana@example.com'], transport).send(resolved)).ok, true);
-  assert.equal(received[0].mail.subject, '[driftwatch] RESOLVED: input-drift for model fraud-detector');
-  assert.ok(received[0].mail.text?.includes('The condition no longer holds.'));
+  const [first] = received;
+  assert.ok(first);
+  assert.equal(first.mail.subject, '[driftwatch] RESOLVED: input-drift for model fraud-detector');
+  assert.ok(first.mail.text?.includes('The condition no longer holds.'));
 });
 
 test('subjects: repeats say still firing, mixed states count the resolved, retraining names the model', () => {
@@ -323,7 +334,9 @@ test('a server that requires AUTH accepts the configured user; a wrong password 
     ok: true,
     retryable: false,
   });
-  assert.equal(good.received[0].user, 'alerts');
+  const [goodSession] = good.received;
+  assert.ok(goodSession);
+  assert.equal(goodSession.user, 'alerts');
 
   const wrongPassword = 'hunter2-wrong';
   const bad = await smtpFixture(t, authServer, { auth: { user: 'alerts', pass: wrongPassword } });

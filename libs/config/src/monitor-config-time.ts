@@ -94,10 +94,12 @@ export function cronProblem(schedule: unknown): string | undefined {
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 5 && fields.length !== 6) return CRON_EXPECTED;
   const specs = fields.length === 6 ? CRON_FIELDS : CRON_FIELDS.slice(1);
-  for (let i = 0; i < fields.length; i++) {
-    const { name, min, max } = specs[i];
-    if (!cronFieldValid(fields[i], min, max)) {
-      return `a cron schedule whose ${name} field (${JSON.stringify(fields[i])}) holds ${min}-${max} as n, *, */n, a-b, a-b/n or a list a,b,c`;
+  for (const [i, field] of fields.entries()) {
+    const spec = specs[i];
+    if (spec === undefined) return CRON_EXPECTED; // cannot happen: specs has one entry per field
+    const { name, min, max } = spec;
+    if (!cronFieldValid(field, min, max)) {
+      return `a cron schedule whose ${name} field (${JSON.stringify(field)}) holds ${min}-${max} as n, *, */n, a-b, a-b/n or a list a,b,c`;
     }
   }
   return undefined;
@@ -116,6 +118,16 @@ export function isoTimeMs(text: unknown): number | undefined {
   const match = typeof text === 'string' ? ISO_TIME_RE.exec(text) : null;
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  // Groups 1-6 are not optional in ISO_TIME_RE, so a match always has them.
+  if (
+    year === undefined ||
+    month === undefined ||
+    day === undefined ||
+    hour === undefined ||
+    minute === undefined ||
+    second === undefined
+  )
+    return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
     return undefined;
   let offsetMinutes = 0;
@@ -137,5 +149,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  const days = DAYS_IN_MONTH[month - 1];
+  if (days === undefined) throw new RangeError(`month ${month} is not 1-12`);
+  return month === 2 && leap ? 29 : days;
 }

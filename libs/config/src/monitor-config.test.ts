@@ -228,7 +228,9 @@ test('an unquoted cron schedule is a YAML alias: one line per mistake, with a hi
   const config = parseMonitorConfig(
     `${MINIMAL}    numeric_methods: &methods [js]\n  - { name: b, model: m, baseline: b, numeric_methods: *methods }\n`,
   );
-  assert.deepEqual(config.monitors[1].numericMethods, ['js']);
+  const [, second] = config.monitors;
+  assert.ok(second);
+  assert.deepEqual(second.numericMethods, ['js']);
 });
 
 test('an unknown key is an error, with the keys that are allowed there', () => {
@@ -290,7 +292,9 @@ test('a bad cron schedule: field count, then the first field out of range or syn
   for (const schedule of ['* * * * *', '0 0 1,15 * 0', '0 9-17/2 * * 1-5', '30 0 */6 * * 7', ' 5  4 * * * ']) {
     assert.doesNotThrow(() => parseMonitorConfig(monitorWith(`schedule: "${schedule}"`)), schedule);
   }
-  assert.equal(parseMonitorConfig(monitorWith('schedule: " 5  4 * * * "')).monitors[0].schedule, '5 4 * * *');
+  const [trimmed] = parseMonitorConfig(monitorWith('schedule: " 5  4 * * * "')).monitors;
+  assert.ok(trimmed);
+  assert.equal(trimmed.schedule, '5 4 * * *');
 });
 
 test('a bad threshold type or range', () => {
@@ -418,14 +422,18 @@ test('a baseline range needs zoned ISO times with from before to', () => {
   const v11 = parseMonitorConfig(
     `%YAML 1.1\n---\nversion: 1\nmonitors: [{ name: a, model: m, baseline: { from: 2024-01-01T00:00:00Z, to: 2024-02-01T00:00:00+01:00 } }]\n`,
   );
-  assert.deepEqual(v11.monitors[0].baseline, {
+  const [v11Monitor] = v11.monitors;
+  assert.ok(v11Monitor);
+  assert.deepEqual(v11Monitor.baseline, {
     kind: 'range',
     fromMs: Date.parse('2024-01-01T00:00:00Z'),
     toMs: Date.parse('2024-01-31T23:00:00Z'),
   });
-  const { baseline } = parseMonitorConfig(
+  const [fractional] = parseMonitorConfig(
     `version: 1\nmonitors: [{ name: a, model: m, baseline: { from: "2024-02-29T23:30:00.5-00:30", to: "2024-03-01T00:00:01.123456Z" } }]\n`,
-  ).monitors[0];
+  ).monitors;
+  assert.ok(fractional);
+  const { baseline } = fractional;
   assert.deepEqual(baseline, {
     kind: 'range',
     fromMs: Date.parse('2024-03-01T00:00:00.500Z'),
@@ -497,6 +505,7 @@ monitors:
 test('a feature may be named __proto__', () => {
   const config = parseMonitorConfig(`${MINIMAL}    features:\n      __proto__: { type: numeric }\n`);
   const [monitor] = config.monitors;
+  assert.ok(monitor);
   assert.ok(monitor.features !== 'all' && Object.hasOwn(monitor.features, '__proto__'));
   assert.equal(Object.getPrototypeOf(monitor.features), Object.prototype);
 });
@@ -543,7 +552,9 @@ test('loadMonitorConfig reads a file and names its path when it cannot', () => {
   try {
     const good = join(dir, 'monitors.yaml');
     writeFileSync(good, MINIMAL);
-    assert.equal(loadMonitorConfig(good).monitors[0].name, 'flight-delay-hourly');
+    const [first] = loadMonitorConfig(good).monitors;
+    assert.ok(first);
+    assert.equal(first.name, 'flight-delay-hourly');
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, monitorWith('window: 1hour'));

@@ -167,10 +167,17 @@ async function numericCounts(
         (c = { psi: new Array(b.psiEdges.length + 1).fill(0), grid: new Array(b.grid.bins + 2).fill(0), n: 0 }),
       );
     const n = sign * Number(r.n);
-    c.psi[Number(r.psi_bin)] += n;
-    c.grid[Number(r.grid_bin)] += n;
+    addToBin(c.psi, Number(r.psi_bin), n, `PSI bin of ${b.feature}`);
+    addToBin(c.grid, Number(r.grid_bin), n, `grid bin of ${b.feature}`);
     c.n += n;
   }
+}
+
+/** Adds n to counts[index]; an index the SQL should never return is an error, not a silent NaN. */
+function addToBin(counts: number[], index: number, n: number, what: string): void {
+  const current = counts[index];
+  if (current === undefined) throw new Error(`${what}: index ${index} is outside 0..${counts.length - 1}`);
+  counts[index] = current + n;
 }
 
 /** Numeric counts binned on each feature's own edges, and categorical counts, of a range from raw rows, dedup-safe. */
