@@ -23,6 +23,7 @@ export {
   type DriftResultRow,
   type HealthResultRow,
   type MonitorRunRow,
+  type QualityResultRow,
   type ResultRows,
   type ResultTable,
 } from './results';

@@ -48,6 +48,7 @@ import {
   type RuleContext,
 } from './alerting-config';
 import type { Env } from '@driftwatch/env';
+import { readQuality } from './quality-config';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';
@@ -358,6 +359,7 @@ const MONITOR_KEYS = [
   'enabled',
   'rules',
   'retraining',
+  'quality',
 ] as const;
 const FEATURE_KEYS = ['type', 'methods', 'thresholds'] as const;
 const BASELINE_KEYS = ['from', 'to'] as const;
@@ -444,6 +446,7 @@ function readMonitor(
   const prediction = flag('prediction');
   const latency = flag('latency');
   const enabled = flag('enabled');
+  const quality = has(item, 'quality') ? readQuality(item.quality, at('quality'), p) : undefined;
 
   let excludeFeatures: string[] = [];
   if (has(item, 'exclude_features')) {
@@ -515,6 +518,7 @@ function readMonitor(
     enabled,
     rules,
     ...(retraining ? { retraining } : {}),
+    ...(quality ? { quality } : {}),
   };
 }
 

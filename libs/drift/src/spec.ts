@@ -62,4 +62,64 @@ export interface DriftMonitorSpec {
   prediction: boolean;
   /** Latency quantiles, error rate and throughput. */
   latency: boolean;
+  /** Model quality against delayed labels; absent: none. */
+  quality?: QualitySpec;
 }
+
+/** What kind of output a model's quality is judged for (the `quality.task` of a monitor). */
+export const QUALITY_TASKS = ['binary', 'multiclass', 'regression'] as const;
+export type QualityTask = (typeof QUALITY_TASKS)[number];
+
+/**
+ * The quality metrics of each task, as quality_results.metric and alert rules name them; every
+ * one of them is the default of its task. Binary: a prediction is positive when score >=
+ * threshold. Multiclass: macro = mean over classes, weighted = weighted by label support. MAPE is
+ * a fraction (0.1 = 10%) over the labels with |y| >= 1e-9 only; mean_error = mean(prediction - label).
+ */
+export const QUALITY_METRICS = {
+  binary: [
+    'accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'specificity',
+    'predicted_positive_rate',
+    'actual_positive_rate',
+    'brier',
+    'log_loss',
+    'roc_auc',
+  ],
+  multiclass: [
+    'accuracy',
+    'macro_precision',
+    'macro_recall',
+    'macro_f1',
+    'weighted_precision',
+    'weighted_recall',
+    'weighted_f1',
+  ],
+  regression: ['mae', 'rmse', 'mape', 'r2', 'mean_error'],
+} as const satisfies Record<QualityTask, readonly string[]>;
+export type QualityMetric = (typeof QUALITY_METRICS)[QualityTask][number];
+/** Every quality metric of any task, once. */
+export const ALL_QUALITY_METRICS: readonly QualityMetric[] = [...new Set(Object.values(QUALITY_METRICS).flat())];
+
+/** The quality part of a monitor (absent: the monitor computes no quality, exactly as before). */
+export interface QualitySpec {
+  task: QualityTask;
+  /** binary: the label value of the positive class (a number matches label_num, a string label_str). */
+  positive?: number | string;
+  /** binary: a prediction is positive when its score >= threshold. */
+  threshold: number;
+  metrics: QualityMetric[];
+  /** A run judges the window (of the monitor's length) that ended labelDelayMs before it. */
+  labelDelayMs: number;
+  /** Below this many labelled predictions a result says 'insufficient labels'. */
+  minLabelled: number;
+  /** Below this fraction of predictions labelled a result says 'insufficient labels'. */
+  minLabelCoverage: number;
+}
+
+export const DEFAULT_DECISION_THRESHOLD = 0.5;
+export const DEFAULT_MIN_LABELLED = 100;
+export const DEFAULT_MIN_LABEL_COVERAGE = 0.5;

@@ -46,7 +46,10 @@ for (const c of fixtures.binary) {
       assertClose(m[key], c[key], tol, key);
     assertClose(m.logLoss, c.logLoss, { rel: 1e-9 }, 'logLoss');
     if (c.rocAuc === null)
-      assert.throws(() => rocAucFromScoreCounts([...byScore.values()]), { name: 'StatsInputError', code: 'ZERO_TOTAL' });
+      assert.throws(() => rocAucFromScoreCounts([...byScore.values()]), {
+        name: 'StatsInputError',
+        code: 'ZERO_TOTAL',
+      });
     else assertClose(rocAucFromScoreCounts([...byScore.values()]), c.rocAuc, tol, 'rocAuc');
   });
 }

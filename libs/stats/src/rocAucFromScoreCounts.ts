@@ -45,7 +45,8 @@ export function rocAucFromScoreCounts(counts: readonly ScoreCount[]): number {
   let u = 0;
   let previous: number | undefined;
   for (const c of sorted) {
-    if (c.score === previous) throw new StatsInputError('INVALID_PARAMETER', 'counts', `score ${c.score} appears twice`);
+    if (c.score === previous)
+      throw new StatsInputError('INVALID_PARAMETER', 'counts', `score ${c.score} appears twice`);
     previous = c.score;
     u += c.positives * (below + c.negatives / 2);
     below += c.negatives;
