@@ -20,7 +20,7 @@ import type { TimeRange } from './window-sql';
 
 /** The quality_results rows of a run (none when the monitor has no quality section). */
 export function evaluateQuality(
-  plan: RunPlan,
+  plan: Pick<RunPlan, 'runId' | 'monitor' | 'model' | 'segmentByVersion' | 'quality'>,
   window: TimeRange,
   counts: QualityWindowCounts,
   computedAtMs: number,
