@@ -253,7 +253,11 @@ test('multiclass and regression: metrics equal the naive reference', async () =>
     await countQuality(ch, 'animals', WINDOW, mcSpec),
     T0,
   );
-  close(metricValue(mcRows, ALL_VERSIONS, 'accuracy'), truth.filter((t) => t.y === t.p).length / truth.length, 'accuracy');
+  close(
+    metricValue(mcRows, ALL_VERSIONS, 'accuracy'),
+    truth.filter((t) => t.y === t.p).length / truth.length,
+    'accuracy',
+  );
   let macroF1 = 0;
   let weightedRecall = 0;
   for (const c of classes) {

@@ -73,6 +73,45 @@ export const LATENCY_QUANTILES = [
   [0.99, 'latency_p99_ms'],
 ] as const satisfies readonly (readonly [number, keyof HealthResultRow])[];
 
+/** What kind of output a model's quality is judged for (the `quality.task` of a monitor). */
+export const QUALITY_TASKS = ['binary', 'multiclass', 'regression'] as const;
+export type QualityTask = (typeof QUALITY_TASKS)[number];
+
+/**
+ * The quality metrics of each task, as quality_results.metric and alert rules name them (defined
+ * here, with the row, because libs/drift writes them and libs/alerting reads them); every
+ * one of them is the default of its task. Binary: a prediction is positive when score >=
+ * threshold. Multiclass: macro = mean over classes, weighted = weighted by label support. MAPE is
+ * a fraction (0.1 = 10%) over the labels with |y| >= 1e-9 only; mean_error = mean(prediction - label).
+ */
+export const QUALITY_METRICS = {
+  binary: [
+    'accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'specificity',
+    'predicted_positive_rate',
+    'actual_positive_rate',
+    'brier',
+    'log_loss',
+    'roc_auc',
+  ],
+  multiclass: [
+    'accuracy',
+    'macro_precision',
+    'macro_recall',
+    'macro_f1',
+    'weighted_precision',
+    'weighted_recall',
+    'weighted_f1',
+  ],
+  regression: ['mae', 'rmse', 'mape', 'r2', 'mean_error'],
+} as const satisfies Record<QualityTask, readonly string[]>;
+export type QualityMetric = (typeof QUALITY_METRICS)[QualityTask][number];
+/** Every quality metric of any task, once. */
+export const ALL_QUALITY_METRICS: readonly QualityMetric[] = [...new Set(Object.values(QUALITY_METRICS).flat())];
+
 /**
  * quality_results (migration 006): one model quality metric (QUALITY_METRICS of libs/drift) of one
  * model version, or ALL_VERSIONS, over the window that ended label_delay before the run.
@@ -82,7 +121,7 @@ export const LATENCY_QUANTILES = [
 export interface QualityResultRow extends RunSegmentColumns {
   /** '' : per-segment quality results are not computed yet. */
   segment: string;
-  metric: string;
+  metric: QualityMetric;
   status: 'ok' | 'insufficient_labels';
   value: number | null;
   /** Predictions of the window that have a label. */

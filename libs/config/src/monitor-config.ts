@@ -26,7 +26,12 @@ import {
   readName,
   type YamlMap,
 } from './config-reading';
-import type { AlertingMonitorSpec, AlertingSettings, RuleSpec } from '@driftwatch/alerting';
+import {
+  ALL_QUALITY_METRICS,
+  type AlertingMonitorSpec,
+  type AlertingSettings,
+  type RuleSpec,
+} from '@driftwatch/alerting';
 import {
   CATEGORICAL_METHODS,
   NUMERIC_METHODS,
@@ -391,6 +396,7 @@ function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefin
   const anyMetric: RuleContext = {
     methods: new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS]),
     latency: true,
+    qualityMetrics: new Set(ALL_QUALITY_METRICS),
     channelNames: declared,
   };
   const sharedRules = has(root, 'rules') ? readRules(root.rules, 'rules', p, anyMetric) : [];
@@ -487,6 +493,7 @@ function readMonitor(
   const ctx: RuleContext = {
     methods,
     latency,
+    qualityMetrics: new Set(quality?.metrics ?? []),
     ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}),
     channelNames,
   };

@@ -105,3 +105,22 @@ test('a bad quality section names the key, the value and what was expected', () 
   ])
     assert.match(many, expected);
 });
+
+/** The file with an email channel and one rule on the monitor. */
+function withRule(text: string, when: string): string {
+  const channel = 'version: 1\nalerting:\n  channels:\n    oncall: { email: [ml@example.com] }\n';
+  return `${text.replace('version: 1\n', channel).trimEnd()}\n    rules:\n      - { name: quality, when: "${when}", routes: [oncall] }\n`;
+}
+
+test('rules on quality metrics: accepted where the quality section computes them, refused elsewhere', () => {
+  const binary = withQuality('task: binary', 'label_delay: 1d');
+  const config = parseMonitorConfig(withRule(binary, 'f1 < 0.8'));
+  assert.deepEqual(config.monitors[0]?.rules[0]?.when, { metric: 'f1', op: '<', threshold: 0.8, text: 'f1 < 0.8' });
+  assert.match(
+    problemsOf(withRule(MONITOR, 'f1 < 0.8')),
+    /rules\[0\]\.when: "f1 < 0\.8" is invalid: expected a metric this monitor computes: f1 needs a quality section/,
+  );
+  assert.match(problemsOf(withRule(binary, 'rmse > 12')), /rmse needs a quality section/);
+  const regression = parseMonitorConfig(withRule(withQuality('task: regression', 'label_delay: 1d'), 'rmse > 12'));
+  assert.equal(regression.monitors[0]?.rules[0]?.when.metric, 'rmse');
+});

@@ -3,6 +3,13 @@
  * config file states it; libs/config parses and checks the file into these types, and a run
  * (run.ts) reads them.
  */
+import {
+  ALL_QUALITY_METRICS,
+  QUALITY_METRICS,
+  QUALITY_TASKS,
+  type QualityMetric,
+  type QualityTask,
+} from '@driftwatch/clickhouse';
 
 /** How a feature's values are compared: numbers by bins and grids, strings by categories. */
 export type FeatureKind = 'numeric' | 'categorical';
@@ -66,43 +73,7 @@ export interface DriftMonitorSpec {
   quality?: QualitySpec;
 }
 
-/** What kind of output a model's quality is judged for (the `quality.task` of a monitor). */
-export const QUALITY_TASKS = ['binary', 'multiclass', 'regression'] as const;
-export type QualityTask = (typeof QUALITY_TASKS)[number];
-
-/**
- * The quality metrics of each task, as quality_results.metric and alert rules name them; every
- * one of them is the default of its task. Binary: a prediction is positive when score >=
- * threshold. Multiclass: macro = mean over classes, weighted = weighted by label support. MAPE is
- * a fraction (0.1 = 10%) over the labels with |y| >= 1e-9 only; mean_error = mean(prediction - label).
- */
-export const QUALITY_METRICS = {
-  binary: [
-    'accuracy',
-    'precision',
-    'recall',
-    'f1',
-    'specificity',
-    'predicted_positive_rate',
-    'actual_positive_rate',
-    'brier',
-    'log_loss',
-    'roc_auc',
-  ],
-  multiclass: [
-    'accuracy',
-    'macro_precision',
-    'macro_recall',
-    'macro_f1',
-    'weighted_precision',
-    'weighted_recall',
-    'weighted_f1',
-  ],
-  regression: ['mae', 'rmse', 'mape', 'r2', 'mean_error'],
-} as const satisfies Record<QualityTask, readonly string[]>;
-export type QualityMetric = (typeof QUALITY_METRICS)[QualityTask][number];
-/** Every quality metric of any task, once. */
-export const ALL_QUALITY_METRICS: readonly QualityMetric[] = [...new Set(Object.values(QUALITY_METRICS).flat())];
+export { ALL_QUALITY_METRICS, QUALITY_METRICS, QUALITY_TASKS, type QualityMetric, type QualityTask };
 
 /** The quality part of a monitor (absent: the monitor computes no quality, exactly as before). */
 export interface QualitySpec {
