@@ -20,7 +20,14 @@ import {
   type ClickHouseSettings,
   type QualityResultRow,
 } from '@driftwatch/clickhouse';
-import { countQuality, evaluateQuality, QUALITY_METRICS, type QualitySpec } from '@driftwatch/drift';
+import {
+  countQuality,
+  evaluateQuality,
+  QUALITY_METRICS,
+  runMonitor,
+  type DriftMonitorSpec,
+  type QualitySpec,
+} from '@driftwatch/drift';
 import { CLICKHOUSE_URL, uniqueName } from '../support/services';
 
 let settings: ClickHouseSettings;
@@ -298,4 +305,65 @@ test('multiclass and regression: metrics equal the naive reference', async () =>
     nonZero.reduce((s, q) => s + Math.abs(q.p - q.y) / Math.abs(q.y), 0) / nonZero.length,
     'mape (label 0 skipped)',
   );
+});
+
+test('a monitor run judges the window that ended label_delay ago and records its quality rows; without a quality section, none', async () => {
+  const model = 'churn';
+  const rows = [];
+  const labels = [];
+  for (let i = 0; i < 120; i++) {
+    const score = (i % 10) / 10;
+    rows.push(prediction(model, `c${i}`, 'v1', T0 + i * 1000, score >= 0.5 ? 1 : 0, score));
+    labels.push(label(model, `c${i}`, T0 + HOUR + i * 1000, i % 3 === 0 ? 1 : 0));
+  }
+  await ch.insert(TABLES.predictions, rows);
+  await ch.insert(TABLES.labels, labels);
+  const spec: DriftMonitorSpec = {
+    name: 'churn-hourly',
+    model,
+    baseline: { kind: 'range', fromMs: T0, toMs: T0 + HOUR },
+    windowMs: HOUR,
+    minSamples: 10,
+    segmentByVersion: true,
+    numericMethods: ['psi'],
+    categoricalMethods: ['psi'],
+    thresholds: { psi: 0.2, ksPValue: 0.01, chi2PValue: 0.01, js: 0.1, wasserstein: null },
+    psiBins: 5,
+    features: 'all',
+    excludeFeatures: [],
+    prediction: true,
+    latency: true,
+  };
+  const withQuality = {
+    ...spec,
+    quality: quality('binary', { labelDelayMs: 24 * HOUR, metrics: ['accuracy', 'roc_auc'] }),
+  };
+  // Run at T0 + 25h: the drift window is [T0 + 24h, T0 + 25h), the quality window [T0, T0 + 1h).
+  const outcome = await runMonitor(ch, withQuality, T0 + 25 * HOUR);
+  assert.equal(outcome.status, 'ok', outcome.error);
+  const expected = evaluateQuality(
+    { runId: outcome.runId, monitor: spec.name, model, segmentByVersion: true, quality: withQuality.quality },
+    WINDOW,
+    await countQuality(ch, model, WINDOW, withQuality.quality),
+    0,
+  );
+  const strip = (r: QualityResultRow) => ({ ...r, computed_at: '' });
+  assert.deepEqual(outcome.quality?.map(strip), expected.map(strip));
+  assert.ok(outcome.quality?.every((r) => r.status === 'ok' && r.window_start === '2026-01-05 10:00:00'));
+  const stored = await ch.query<{ n: string }>(
+    `SELECT count() AS n FROM ${TABLES.qualityResults} WHERE run_id = '${outcome.runId}'`,
+  );
+  assert.equal(Number(stored[0]?.n), expected.length);
+  const [run] = await ch.query<{ results: number }>(
+    `SELECT results FROM ${TABLES.monitorRuns} WHERE run_id = '${outcome.runId}'`,
+  );
+  assert.equal(run?.results, outcome.results);
+
+  const plain = await runMonitor(ch, { ...spec, name: 'churn-plain' }, T0 + 25 * HOUR);
+  assert.equal(plain.status, 'ok', plain.error);
+  assert.deepEqual(plain.quality, []);
+  const none = await ch.query<{ n: string }>(
+    `SELECT count() AS n FROM ${TABLES.qualityResults} WHERE monitor = 'churn-plain'`,
+  );
+  assert.equal(Number(none[0]?.n), 0);
 });
