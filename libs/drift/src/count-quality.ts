@@ -53,11 +53,11 @@ function labelledPredictionsSql(model: string, range: TimeRange): string {
     `SELECT event_id, argMax(model_version, ingested_at) AS model_version, argMax(score, ingested_at) AS score, ` +
     `argMax(prediction_num, ingested_at) AS prediction_num, argMax(prediction_str, ingested_at) AS prediction_str ` +
     `FROM ${TABLES.predictions} WHERE ${where} GROUP BY event_id` +
-    `) ANY LEFT JOIN (` +
+    `) AS p ANY LEFT JOIN (` +
     `SELECT event_id, toUInt8(1) AS has_label, ${newestLabel('label_num')}, ${newestLabel('label_str')} ` +
     `FROM ${TABLES.labels} WHERE model = ${literal(model)} AND event_id IN (SELECT event_id FROM ${TABLES.predictions} WHERE ${where}) ` +
     `GROUP BY event_id` +
-    `) USING event_id`
+    `) AS l USING event_id`
   );
 }
 
