@@ -100,6 +100,7 @@ export class AlertingService {
         endedAtMs: outcome.storedAtMs ?? Date.now(),
         drift: outcome.drift ?? [],
         health: outcome.health ?? [],
+        quality: outcome.quality ?? [],
       });
       const run = { monitor: spec.name, model: spec.model, runId: outcome.runId };
       for (const e of events.filter((e) => e.notify))

@@ -10,6 +10,7 @@ import {
   ruleSegments,
   type DriftResult,
   type HealthResult,
+  type QualityResult,
 } from './rule-evaluation';
 import type { AlertingMonitorSpec, RuleSpec } from './spec';
 import type { AlertEventRecord, AlertStore } from './store';
@@ -24,6 +25,8 @@ export interface RunReport {
   endedAtMs: number;
   drift: readonly DriftResult[];
   health: readonly HealthResult[];
+  /** quality_results rows of the run (monitors with a quality section); absent: none. */
+  quality?: readonly QualityResult[];
 }
 
 /** Stored with a row that calls for a notification, to enqueue it again after a crash. */
@@ -56,6 +59,7 @@ export function evidenceSql(runId: string): string {
   return [
     `SELECT model_version, feature, method, value, p_value, threshold, breached, window_n FROM ${TABLES.driftResults} WHERE run_id = ${literal(runId)} ORDER BY breached DESC, model_version, feature, method;`,
     `SELECT model_version, events, error_rate, latency_p50_ms, latency_p99_ms FROM ${TABLES.healthResults} WHERE run_id = ${literal(runId)} ORDER BY model_version;`,
+    `SELECT model_version, metric, status, value, labelled, coverage, window_end FROM ${TABLES.qualityResults} WHERE run_id = ${literal(runId)} ORDER BY model_version, metric;`,
   ].join('\n');
 }
 
@@ -136,13 +140,13 @@ export class AlertEngine {
       endedAtMs: run.endedAtMs,
     };
     for (const rule of spec.rules) {
-      const present = ruleSegments(rule.perVersion, run.drift, run.health);
+      const present = ruleSegments(rule.perVersion, run.drift, run.health, run.quality);
       const prefix = `${spec.name}/${rule.name}/`;
       const vanished = this.vanishedVersions(rule, prefix, present);
       for (const version of [...present, ...vanished]) {
         const alertKey = `${prefix}${version}`;
         const observation = present.includes(version)
-          ? observeRule(rule, version, run.drift, run.health)
+          ? observeRule(rule, version, run.drift, run.health, run.quality)
           : { active: false, evidence: [] };
         const step = stepAlert(this.states.get(alertKey), observation?.active, run.windowEndMs, {
           forRuns: rule.forRuns,
@@ -241,11 +245,11 @@ export class AlertEngine {
   ): void {
     const r = spec.retraining;
     if (!r) return;
-    for (const version of ruleSegments(true, run.drift, run.health)) {
+    for (const version of ruleSegments(true, run.drift, run.health, run.quality)) {
       const drifted = driftedFeatures(run.drift, version);
       const critical = drifted.filter((e) => r.criticalFeatures.includes(e.feature!));
       if (drifted.length < r.minDriftedFeatures && critical.length === 0) continue;
-      if (r.when && !observeModelCondition(r.when, version, run.drift, run.health)?.active) continue;
+      if (r.when && !observeModelCondition(r.when, version, run.drift, run.health, run.quality)?.active) continue;
       const alertKey = `${spec.name}/retraining/${version}`;
       const last = this.lastRetraining.get(alertKey);
       const coolingDown = last !== undefined && run.windowEndMs - last < r.cooldownMs;

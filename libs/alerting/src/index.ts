@@ -4,14 +4,17 @@
 
 // What a monitor asks of alerting
 export {
+  ALL_QUALITY_METRICS,
   FEATURE_METRICS,
   isFeatureMetric,
+  isQualityMetric,
   MODEL_METRICS,
   type AlertingMonitorSpec,
   type AlertingSettings,
   type ChannelSpec,
   type Comparison,
   type Condition,
+  type QualityMetric,
   type RetrainingSpec,
   type RuleMetric,
   type RuleSpec,

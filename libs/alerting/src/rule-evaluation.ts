@@ -1,12 +1,15 @@
-import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow } from '@driftwatch/clickhouse';
+import { ALL_VERSIONS, type DriftResultRow, type HealthResultRow, type QualityResultRow } from '@driftwatch/clickhouse';
 import type { Evidence } from './notification';
 import {
   FEATURE_METRICS,
   isFeatureMetric,
+  isQualityMetric,
   MODEL_METRICS,
   type Comparison,
   type Condition,
+  type FeatureMetric,
   type ModelMetric,
+  type RuleMetric,
   type RuleSpec,
 } from './spec';
 
@@ -40,6 +43,9 @@ export type HealthResult = Pick<
   | 'latency_p95_ms'
   | 'latency_p99_ms'
 >;
+
+/** The columns of a quality_results row that rules read. */
+export type QualityResult = Pick<QualityResultRow, 'model_version' | 'metric' | 'status' | 'value'>;
 
 /** What one rule saw in one segment (model version) of a run; undefined = no verdict (insufficient data). */
 export interface Observation {
@@ -95,11 +101,17 @@ export function driftedFeatures(drift: readonly DriftResult[], version: string):
 }
 
 function modelMetricValue(
-  metric: ModelMetric,
+  metric: Exclude<RuleMetric, FeatureMetric>,
   version: string,
   drift: readonly DriftResult[],
   health: readonly HealthResult[],
+  quality: readonly QualityResult[],
 ): number | undefined {
+  if (isQualityMetric(metric)) {
+    // 'insufficient_labels' (too few labelled predictions, too little coverage): no verdict
+    const row = quality.find((q) => q.model_version === version && q.metric === metric && q.status === 'ok');
+    return row && typeof row.value === 'number' && Number.isFinite(row.value) ? row.value : undefined;
+  }
   if (metric === 'drifted_features') {
     const judged = drift.some((r) => r.model_version === version && r.status === 'ok');
     return judged ? driftedFeatures(drift, version).length : undefined;
@@ -107,7 +119,7 @@ function modelMetricValue(
   // counts are facts even below min_samples (a traffic drop is exactly that); quantiles and rates are not
   const counting = metric === 'events' || metric === 'events_per_s';
   const row = health.find((h) => h.model_version === version && (counting || h.status === 'ok'));
-  const value = row?.[MODEL_METRICS[metric].column as keyof HealthResult];
+  const value = row?.[MODEL_METRICS[metric as ModelMetric].column as keyof HealthResult];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
@@ -117,9 +129,10 @@ export function observeModelCondition(
   version: string,
   drift: readonly DriftResult[],
   health: readonly HealthResult[],
+  quality: readonly QualityResult[] = [],
 ): Observation | undefined {
   if (isFeatureMetric(when.metric)) throw new Error(`${when.metric} is a feature metric`);
-  const value = modelMetricValue(when.metric, version, drift, health);
+  const value = modelMetricValue(when.metric, version, drift, health, quality);
   if (value === undefined) return undefined;
   const active = compare(value, when.op, when.threshold);
   const evidence: Evidence[] = active
@@ -134,9 +147,10 @@ export function ruleSegments(
   perVersion: boolean,
   drift: readonly DriftResult[],
   health: readonly HealthResult[],
+  quality: readonly QualityResult[] = [],
 ): string[] {
   if (!perVersion) return [ALL_VERSIONS];
-  const versions = new Set([...drift.map((r) => r.model_version), ...health.map((h) => h.model_version)]);
+  const versions = new Set([...drift, ...health, ...quality].map((r) => r.model_version));
   versions.delete(ALL_VERSIONS);
   return versions.size > 0 ? [...versions].sort() : [ALL_VERSIONS];
 }
@@ -147,9 +161,10 @@ export function observeRule(
   version: string,
   drift: readonly DriftResult[],
   health: readonly HealthResult[],
+  quality: readonly QualityResult[] = [],
 ): Observation | undefined {
   const when = rule.when;
-  if (!isFeatureMetric(when.metric)) return observeModelCondition(when, version, drift, health);
+  if (!isFeatureMetric(when.metric)) return observeModelCondition(when, version, drift, health, quality);
   const { method, field } = FEATURE_METRICS[when.metric];
   const evidence: Evidence[] = [];
   let judged = false;

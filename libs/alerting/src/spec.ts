@@ -3,7 +3,12 @@
  * notifications go. The monitor config file states it; libs/config parses and checks the file
  * into these types, and the engine (engine.ts, rule-evaluation.ts) and the outbox read them.
  */
-import type { DriftResultRow, HealthResultRow } from '@driftwatch/clickhouse';
+import {
+  ALL_QUALITY_METRICS,
+  type DriftResultRow,
+  type HealthResultRow,
+  type QualityMetric,
+} from '@driftwatch/clickhouse';
 
 export type Comparison = '>' | '>=' | '<' | '<=';
 export type Severity = 'info' | 'warning' | 'critical';
@@ -33,7 +38,16 @@ export const MODEL_METRICS = {
 
 export type FeatureMetric = keyof typeof FEATURE_METRICS;
 export type ModelMetric = keyof typeof MODEL_METRICS;
-export type RuleMetric = FeatureMetric | ModelMetric;
+/**
+ * Model quality metrics (quality_results.metric: f1, rmse, ...), judged on the quality window of a
+ * run (label_delay earlier) and only where enough predictions are labelled.
+ */
+export { ALL_QUALITY_METRICS, type QualityMetric };
+export type RuleMetric = FeatureMetric | ModelMetric | QualityMetric;
+
+export function isQualityMetric(metric: string): metric is QualityMetric {
+  return (ALL_QUALITY_METRICS as readonly string[]).includes(metric);
+}
 
 export function isFeatureMetric(metric: RuleMetric): metric is FeatureMetric {
   return Object.hasOwn(FEATURE_METRICS, metric);

@@ -17,12 +17,18 @@ export { TABLES } from './tables';
 export { deadLetterRow, eventRow } from './rows';
 export { RowWriter, type InsertObserver, type TableRow } from './row-writer';
 export {
+  ALL_QUALITY_METRICS,
   ALL_VERSIONS,
   insertResults,
+  QUALITY_METRICS,
+  QUALITY_TASKS,
+  type QualityMetric,
+  type QualityTask,
   LATENCY_QUANTILES,
   type DriftResultRow,
   type HealthResultRow,
   type MonitorRunRow,
+  type QualityResultRow,
   type ResultRows,
   type ResultTable,
 } from './results';

@@ -19,6 +19,8 @@ export const TABLES = {
   // migration 005
   preaggregationCoverage: 'preaggregation_coverage',
   baselineUnbucketedFeatures: 'baseline_unbucketed_features',
+  // migration 006
+  qualityResults: 'quality_results',
 } as const;
 
 export type RawTable = (typeof TABLES)['predictions' | 'features' | 'labels' | 'deadLetters'];

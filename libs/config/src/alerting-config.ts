@@ -16,8 +16,10 @@
  *       retraining: { min_drifted_features: 3, critical_features: [amount], cooldown: 24h, routes: [retrain] }
  */
 import {
+  ALL_QUALITY_METRICS,
   FEATURE_METRICS,
   isFeatureMetric,
+  isQualityMetric,
   MODEL_METRICS,
   type AlertingSettings,
   type ChannelSpec,
@@ -54,7 +56,7 @@ export const ALERTING_KEYS = ['repeat_interval', 'max_attempts', 'retry_base', '
 const RULE_KEYS = ['name', 'when', 'for', 'severity', 'labels', 'routes', 'features', 'per_version'] as const;
 const RETRAINING_KEYS = ['when', 'min_drifted_features', 'critical_features', 'cooldown', 'routes'] as const;
 const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
-const METRIC_NAMES = [...Object.keys(FEATURE_METRICS), ...Object.keys(MODEL_METRICS)];
+const METRIC_NAMES = [...Object.keys(FEATURE_METRICS), ...Object.keys(MODEL_METRICS), ...ALL_QUALITY_METRICS];
 const CONDITION_EXPECTED = `a condition "<metric> <op> <number>" with op one of > >= < <= and metric one of ${METRIC_NAMES.join(', ')}`;
 const FOR_EXPECTED = `a number of consecutive runs like "3 runs", or ${DURATION_EXPECTED}, or 0`;
 // Deliberately simple: one @, no spaces, a dot in the domain. The SMTP server has the last word.
@@ -207,6 +209,8 @@ function readWebhookUrl(value: unknown, path: string, p: Problems): string | und
 export interface RuleContext {
   methods: ReadonlySet<string>;
   latency: boolean;
+  /** The quality metrics the monitor computes (its quality section); empty without one. */
+  qualityMetrics: ReadonlySet<string>;
   /** Feature names when the monitor lists them; undefined for all features. */
   features?: ReadonlySet<string>;
   /** Every channel the file declares, valid or not (an invalid one is reported once, where it is declared). */
@@ -220,6 +224,10 @@ function metricProblem(metric: RuleMetric, ctx: RuleContext): string | undefined
       ? undefined
       : `a metric this monitor computes: ${metric} needs the ${method} method, which none of its features runs`;
   }
+  if (isQualityMetric(metric))
+    return ctx.qualityMetrics.has(metric)
+      ? undefined
+      : `a metric this monitor computes: ${metric} needs a quality section whose task computes it (listed in metrics, if metrics is given)`;
   if (metric !== 'drifted_features' && !ctx.latency)
     return `a metric this monitor computes: ${metric} needs latency: true`;
   return undefined;

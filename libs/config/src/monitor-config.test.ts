@@ -238,7 +238,7 @@ test('an unknown key is an error, with the keys that are allowed there', () => {
     problemsOf(monitorWith('windw: 1h')),
     'monitors.yaml: monitors[0].windw: unknown key; expected one of name, model, baseline, window, schedule, min_samples, segment_by_version, ' +
       'catch_up, max_catch_up, numeric_methods, categorical_methods, thresholds, psi_bins, features, exclude_features, ' +
-      'prediction, latency, enabled, rules, retraining',
+      'prediction, latency, enabled, rules, retraining, quality',
   );
   assert.equal(
     problemsOf(

@@ -26,7 +26,12 @@ import {
   readName,
   type YamlMap,
 } from './config-reading';
-import type { AlertingMonitorSpec, AlertingSettings, RuleSpec } from '@driftwatch/alerting';
+import {
+  ALL_QUALITY_METRICS,
+  type AlertingMonitorSpec,
+  type AlertingSettings,
+  type RuleSpec,
+} from '@driftwatch/alerting';
 import {
   CATEGORICAL_METHODS,
   NUMERIC_METHODS,
@@ -48,6 +53,7 @@ import {
   type RuleContext,
 } from './alerting-config';
 import type { Env } from '@driftwatch/env';
+import { readQuality } from './quality-config';
 import { cronProblem, DURATION_EXPECTED, durationMs, ISO_TIME_EXPECTED, isoTimeMs } from './monitor-config-time';
 
 export { formatDuration, parseDuration } from './monitor-config-time';
@@ -358,6 +364,7 @@ const MONITOR_KEYS = [
   'enabled',
   'rules',
   'retraining',
+  'quality',
 ] as const;
 const FEATURE_KEYS = ['type', 'methods', 'thresholds'] as const;
 const BASELINE_KEYS = ['from', 'to'] as const;
@@ -389,6 +396,7 @@ function readRoot(root: unknown, p: Problems, env: Env): MonitorConfig | undefin
   const anyMetric: RuleContext = {
     methods: new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS]),
     latency: true,
+    qualityMetrics: new Set(ALL_QUALITY_METRICS),
     channelNames: declared,
   };
   const sharedRules = has(root, 'rules') ? readRules(root.rules, 'rules', p, anyMetric) : [];
@@ -444,6 +452,7 @@ function readMonitor(
   const prediction = flag('prediction');
   const latency = flag('latency');
   const enabled = flag('enabled');
+  const quality = has(item, 'quality') ? readQuality(item.quality, at('quality'), p) : undefined;
 
   let excludeFeatures: string[] = [];
   if (has(item, 'exclude_features')) {
@@ -484,6 +493,7 @@ function readMonitor(
   const ctx: RuleContext = {
     methods,
     latency,
+    qualityMetrics: new Set(quality?.metrics ?? []),
     ...(features !== 'all' ? { features: new Set(Object.keys(features)) } : {}),
     channelNames,
   };
@@ -515,6 +525,7 @@ function readMonitor(
     enabled,
     rules,
     ...(retraining ? { retraining } : {}),
+    ...(quality ? { quality } : {}),
   };
 }
 

@@ -13,6 +13,15 @@ export {
   type FeatureSpec,
   type NumericMethod,
   type Thresholds,
+  ALL_QUALITY_METRICS,
+  DEFAULT_DECISION_THRESHOLD,
+  DEFAULT_MIN_LABEL_COVERAGE,
+  DEFAULT_MIN_LABELLED,
+  QUALITY_METRICS,
+  QUALITY_TASKS,
+  type QualityMetric,
+  type QualitySpec,
+  type QualityTask,
 } from './spec';
 
 // A run
@@ -25,6 +34,8 @@ export { windowCounts } from './count';
 export { dedupedCounts } from './count-raw';
 export { MAX_CORRECTED_EVENTS } from './duplicates';
 export { PREDICTION_FEATURE } from './window-sql';
+export { countQuality, qualityWindow, type QualityCounts, type QualityWindowCounts } from './count-quality';
+export { evaluateQuality, qualityMetrics } from './evaluate-quality';
 export { bucketLower, bucketOf, bucketSql, isBucketBoundary } from './buckets';
 
 // Baselines

@@ -5,7 +5,7 @@
  */
 import { formatDateTime, type ClickHouse } from '@driftwatch/clickhouse';
 import { baselineFromRange, loadBaseline, saveBaseline, type Baseline, type BaselineFeature } from './baseline';
-import type { DriftMethod, DriftMonitorSpec, FeatureSpec, Thresholds } from './spec';
+import type { DriftMethod, DriftMonitorSpec, FeatureSpec, QualitySpec, Thresholds } from './spec';
 import { PREDICTION_FEATURE, type TimeRange } from './window-sql';
 
 /** One run of a monitor: a model's window compared with a baseline. */
@@ -25,6 +25,8 @@ export interface RunPlan {
   minSamples: number;
   segmentByVersion: boolean;
   latency: boolean;
+  /** Model quality, judged on its own window (qualityWindow); absent: none. */
+  quality?: QualitySpec;
 }
 
 /** A feature a run evaluates: its baseline, and the methods and thresholds it is judged by. */
@@ -56,6 +58,7 @@ export async function planRun(
     minSamples: spec.minSamples,
     segmentByVersion: spec.segmentByVersion,
     latency: spec.latency,
+    ...(spec.quality ? { quality: spec.quality } : {}),
   };
 }
 

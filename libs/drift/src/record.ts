@@ -10,6 +10,7 @@ import {
   type ClickHouse,
   type DriftResultRow,
   type HealthResultRow,
+  type QualityResultRow,
 } from '@driftwatch/clickhouse';
 import type { RunOutcome } from './run';
 import type { DriftMonitorSpec } from './spec';
@@ -19,8 +20,13 @@ export async function recordResults(
   ch: ClickHouse,
   drift: readonly DriftResultRow[],
   health: readonly HealthResultRow[],
+  quality: readonly QualityResultRow[] = [],
 ): Promise<void> {
-  await Promise.all([insertResults(ch, TABLES.driftResults, drift), insertResults(ch, TABLES.healthResults, health)]);
+  await Promise.all([
+    insertResults(ch, TABLES.driftResults, drift),
+    insertResults(ch, TABLES.healthResults, health),
+    ...(quality.length > 0 ? [insertResults(ch, TABLES.qualityResults, quality)] : []),
+  ]);
 }
 
 /** Records a run in monitor_runs (every run: ok, failed or skipped). */

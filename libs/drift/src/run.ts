@@ -1,21 +1,26 @@
 /**
- * One run of one monitor, top to bottom: plan (plan.ts) -> count (count.ts) -> evaluate
- * (evaluate-drift.ts, evaluate-health.ts) -> record (record.ts). A new kind of result (quality,
- * data quality) is one more evaluate stage here.
+ * One run of one monitor, top to bottom: plan (plan.ts) -> count (count.ts; count-quality.ts for
+ * the quality window, label_delay earlier) -> evaluate (evaluate-drift.ts, evaluate-health.ts,
+ * evaluate-quality.ts) -> record (record.ts). A new kind of result (data quality) is one more
+ * evaluate stage here.
  */
 import { randomUUID } from 'node:crypto';
-import type { ClickHouse, DriftResultRow, HealthResultRow } from '@driftwatch/clickhouse';
+import type { ClickHouse, DriftResultRow, HealthResultRow, QualityResultRow } from '@driftwatch/clickhouse';
 import { countWindow } from './count';
+import { countQuality, qualityWindow } from './count-quality';
 import { evaluateDrift } from './evaluate-drift';
 import { evaluateHealth } from './evaluate-health';
+import { evaluateQuality } from './evaluate-quality';
 import { planRun, plannedFeatures, type RunPlan } from './plan';
 import { recordResults, recordRun } from './record';
 import type { DriftMonitorSpec } from './spec';
 
-/** The rows a run appends to drift_results and health_results. */
+/** The rows a run appends to drift_results, health_results and quality_results. */
 export interface RunResults {
   drift: DriftResultRow[];
   health: HealthResultRow[];
+  /** Empty when the monitor has no quality section. */
+  quality: QualityResultRow[];
 }
 
 export interface RunOutcome {
@@ -29,9 +34,10 @@ export interface RunOutcome {
   durationMs: number;
   results: number;
   breaches: number;
-  /** The rows appended to drift_results and health_results (ok runs), for alert rules. */
+  /** The rows appended to drift_results, health_results and quality_results (ok runs), for alert rules. */
   drift?: DriftResultRow[];
   health?: HealthResultRow[];
+  quality?: QualityResultRow[];
   /** When the results were stored (ok runs). */
   storedAtMs?: number;
 }
@@ -54,8 +60,8 @@ export async function runMonitor(
   let outcome: RunOutcome;
   try {
     const plan = await planRun(ch, spec, runId, window);
-    const { drift, health } = await computeResults(ch, plan, started);
-    await recordResults(ch, drift, health);
+    const { drift, health, quality } = await computeResults(ch, plan, started);
+    await recordResults(ch, drift, health, quality);
     const breaches = drift.filter((r) => r.breached).length;
     const storedAtMs = now();
     outcome = {
@@ -66,10 +72,11 @@ export async function runMonitor(
       windowStartMs: window.startMs,
       windowEndMs: endMs,
       durationMs: storedAtMs - started,
-      results: drift.length + health.length,
+      results: drift.length + health.length + quality.length,
       breaches,
       drift,
       health,
+      quality,
       storedAtMs,
     };
   } catch (err) {
@@ -97,9 +104,15 @@ export async function runMonitor(
  */
 export async function computeResults(ch: ClickHouse, plan: RunPlan, computedAtMs = Date.now()): Promise<RunResults> {
   const features = plannedFeatures(plan);
-  const counts = await countWindow(ch, plan, features);
+  const quality = plan.quality;
+  const qualityRange = quality ? qualityWindow(plan.window, quality) : undefined;
+  const [counts, qualityCounts] = await Promise.all([
+    countWindow(ch, plan, features),
+    quality && qualityRange ? countQuality(ch, plan.model, qualityRange, quality) : undefined,
+  ]);
   return {
     drift: evaluateDrift(plan, features, counts.segments, computedAtMs),
     health: evaluateHealth(plan, counts.health, computedAtMs),
+    quality: qualityCounts && qualityRange ? evaluateQuality(plan, qualityRange, qualityCounts, computedAtMs) : [],
   };
 }

@@ -3,6 +3,13 @@
  * config file states it; libs/config parses and checks the file into these types, and a run
  * (run.ts) reads them.
  */
+import {
+  ALL_QUALITY_METRICS,
+  QUALITY_METRICS,
+  QUALITY_TASKS,
+  type QualityMetric,
+  type QualityTask,
+} from '@driftwatch/clickhouse';
 
 /** How a feature's values are compared: numbers by bins and grids, strings by categories. */
 export type FeatureKind = 'numeric' | 'categorical';
@@ -62,4 +69,28 @@ export interface DriftMonitorSpec {
   prediction: boolean;
   /** Latency quantiles, error rate and throughput. */
   latency: boolean;
+  /** Model quality against delayed labels; absent: none. */
+  quality?: QualitySpec;
 }
+
+export { ALL_QUALITY_METRICS, QUALITY_METRICS, QUALITY_TASKS, type QualityMetric, type QualityTask };
+
+/** The quality part of a monitor (absent: the monitor computes no quality, exactly as before). */
+export interface QualitySpec {
+  task: QualityTask;
+  /** binary: the label value of the positive class (a number matches label_num, a string label_str). */
+  positive?: number | string;
+  /** binary: a prediction is positive when its score >= threshold. */
+  threshold: number;
+  metrics: QualityMetric[];
+  /** A run judges the window (of the monitor's length) that ended labelDelayMs before it. */
+  labelDelayMs: number;
+  /** Below this many labelled predictions a result says 'insufficient labels'. */
+  minLabelled: number;
+  /** Below this fraction of predictions labelled a result says 'insufficient labels'. */
+  minLabelCoverage: number;
+}
+
+export const DEFAULT_DECISION_THRESHOLD = 0.5;
+export const DEFAULT_MIN_LABELLED = 100;
+export const DEFAULT_MIN_LABEL_COVERAGE = 0.5;

@@ -38,3 +38,14 @@ export { binCounts } from './binCounts';
 // Distances
 export { jensenShannonDistance } from './jensenShannonDistance';
 export { wassersteinDistance } from './wassersteinDistance';
+
+// Model quality: metrics finished from counts and sums computed in the database
+export {
+  binaryClassificationMetrics,
+  LOG_LOSS_EPS,
+  type BinaryClassificationMetrics,
+  type BinaryCounts,
+} from './binaryClassificationMetrics';
+export { rocAucFromScoreCounts, type ScoreCount } from './rocAucFromScoreCounts';
+export { multiclassMetrics, type ConfusionCell, type MulticlassMetrics } from './multiclassMetrics';
+export { MAPE_MIN_LABEL, regressionMetrics, type RegressionMetrics, type RegressionSums } from './regressionMetrics';
