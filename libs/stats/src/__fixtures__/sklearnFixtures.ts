@@ -1,27 +1,22 @@
 // Test support: loads sklearn.json (written by scripts/fixtures/gen_quality_fixtures.py).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { BinaryClassificationMetrics } from '../binaryClassificationMetrics';
 
 const FIXTURE = join('libs', 'stats', 'src', '__fixtures__', 'sklearn.json');
 
 export interface SklearnFixtures {
   versions: { sklearn: string; numpy: string };
-  binary: Array<{
-    name: string;
-    y: number[];
-    score: number[];
-    threshold: number;
-    accuracy: number;
-    precision: number;
-    recall: number;
-    f1: number;
-    specificity: number;
-    predictedPositiveRate: number;
-    actualPositiveRate: number;
-    brier: number;
-    logLoss: number;
-    rocAuc: number | null;
-  }>;
+  /** scikit-learn's values for each metric our function computes, plus its ROC AUC (null: one class only) */
+  binary: Array<
+    BinaryClassificationMetrics & {
+      name: string;
+      y: number[];
+      score: number[];
+      threshold: number;
+      rocAuc: number | null;
+    }
+  >;
   multiclass: Array<{
     name: string;
     y: string[];
