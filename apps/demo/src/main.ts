@@ -50,7 +50,13 @@ async function main(): Promise<void> {
   const port = process.env.INGEST_HTTP_PORT ?? '3001';
   const ingest = spawn('bash', [join(ROOT, 'apps/ingest/start.sh')], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, INGEST_HTTP_PORT: port, INGEST_FLUSH_MS: '500' },
+    // the demo prints for people: its services log text even when its output goes to a file or a pipe
+    env: {
+      ...process.env,
+      LOG_FORMAT: process.env.LOG_FORMAT ?? 'text',
+      INGEST_HTTP_PORT: port,
+      INGEST_FLUSH_MS: '500',
+    },
   });
   const children: ChildProcess[] = [ingest];
   // where the alerts go: a real SMTP server and a real webhook receiver, on loopback
@@ -201,6 +207,7 @@ monitors:
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
+      LOG_FORMAT: process.env.LOG_FORMAT ?? 'text',
       MONITOR_CONFIG: configPath,
       MONITOR_HTTP_PORT: monitorPort,
       DEMO_WEBHOOK_SECRET: secret,
